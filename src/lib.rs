@@ -1,0 +1,4 @@
+//! day23
+#[allow(unsafe_code)]
+pub mod alloc;
+pub mod grid;
