@@ -30,8 +30,10 @@
 //!
 //! 1. `base` points to `capacity` bytes that this allocator may hand out for
 //!    as long as it lives (`'buf`); nothing else reads or writes them.
-//! 2. `end_index <= capacity`, `high_water >= end_index`, and every block handed
-//!    out lies in `[0, end_index)` at an address aligned as requested.
+//! 2. `end_index <= capacity`, `high_water >= end_index`, and every live block
+//!    lies in `[0, end_index)` at an address aligned as requested. (A live
+//!    zero-size block can end up above `end_index` when the block just before
+//!    it is freed as "last", as in Zig; it covers no bytes.)
 //! 3. Blocks handed out and not yet freed never overlap: a new block always
 //!    starts at or after `end_index`, and `end_index` only moves below a byte
 //!    when every block covering that byte has been freed (free of the last
