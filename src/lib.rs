@@ -1,4 +1,15 @@
-//! day23
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+
 #[allow(unsafe_code)]
 pub mod alloc;
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod generate;
 pub mod grid;
+pub mod report;
+pub mod sim;
+pub mod strategy;
+pub mod units;

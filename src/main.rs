@@ -1,1 +1,18 @@
-fn main(){}
+//! `day23`: the command-line entry point. Parses the flags, runs, and maps
+//! the outcome to an exit code (see [`day23::app::ExitCode`]).
+
+use clap::Parser;
+use day23::app::{ExitCode, run};
+use day23::cli::Cli;
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            ExitCode::Failure
+        }
+    };
+    std::process::ExitCode::from(code as u8)
+}

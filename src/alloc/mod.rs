@@ -84,6 +84,72 @@ pub use stack::{
     BUFFER_ALIGN, MAX_STACK_BYTES, StackError, parse_size, stack_class_bytes, with_stack_buffers,
 };
 
+/// An allocator the tool can report on: the buffers of the strategies, and
+/// the counted heap.
+pub trait Arena: Allocator {
+    /// The buffer's name (`main`, `temp`, `a`, `b`, or `heap`).
+    fn name(&self) -> &'static str;
+    /// The buffer's size in bytes; `None` for the heap.
+    fn capacity(&self) -> Option<usize>;
+    /// The statistics.
+    fn stats(&self) -> AllocStats;
+    /// Bytes in use as the tool reports them: `end_index` for a buffer, live
+    /// bytes for the heap.
+    fn in_use(&self) -> usize;
+    /// Starts a new window for [`AllocStats::window_peak_bytes`].
+    fn start_window(&self);
+    /// Labels the blocks allocated from now on.
+    fn set_label(&self, label: &'static str);
+    /// The blocks below `end_index`, in address order (none for the heap).
+    fn blocks(&self) -> Vec<Block>;
+}
+
+impl Arena for FixedBufferAllocator<'_> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn capacity(&self) -> Option<usize> {
+        Some(self.capacity)
+    }
+    fn stats(&self) -> AllocStats {
+        FixedBufferAllocator::stats(self)
+    }
+    fn in_use(&self) -> usize {
+        self.end_index.get()
+    }
+    fn start_window(&self) {
+        FixedBufferAllocator::start_window(self);
+    }
+    fn set_label(&self, label: &'static str) {
+        FixedBufferAllocator::set_label(self, label);
+    }
+    fn blocks(&self) -> Vec<Block> {
+        FixedBufferAllocator::blocks(self)
+    }
+}
+
+impl Arena for Counting<Global> {
+    fn name(&self) -> &'static str {
+        "heap"
+    }
+    fn capacity(&self) -> Option<usize> {
+        None
+    }
+    fn stats(&self) -> AllocStats {
+        Counting::stats(self)
+    }
+    fn in_use(&self) -> usize {
+        self.live_bytes()
+    }
+    fn start_window(&self) {
+        Counting::start_window(self);
+    }
+    fn set_label(&self, _label: &'static str) {}
+    fn blocks(&self) -> Vec<Block> {
+        Vec::new()
+    }
+}
+
 /// Statistics an allocator keeps, always on and cheap to read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct AllocStats {
@@ -105,7 +171,7 @@ pub struct AllocStats {
 }
 
 /// One block the allocator handed out that still lies below `end_index`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Block {
     /// The number of this block's alloc event in its buffer (0-based, failed
     /// allocations count too), as in the trace.

@@ -1,0 +1,315 @@
+//! # The application: from parsed flags to output and an exit code
+//!
+//! Reads the input (bounded), creates output files before any work starts,
+//! runs the chosen strategy on a thread whose stack holds its buffers, prints
+//! `Round i memuse: N` lines as the rounds complete, then the answers.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
+use crate::cli::{Cli, Command, GenerateArgs, SolveArgs, StrategyKind};
+use crate::engine::{Limits, Observer, Snapshot, solve};
+use crate::error::SolveError;
+use crate::report::{Answers, RoundStats};
+use crate::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
+
+/// The process's exit codes, documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitCode {
+    /// Answers printed (or `generate` done).
+    Success = 0,
+    /// Bad input, or an I/O error.
+    Failure = 1,
+    /// Bad flags (clap's own code).
+    Usage = 2,
+    /// A buffer ran out of memory.
+    OutOfMemory = 3,
+}
+
+/// The largest input read, so that `/dev/zero` or an endless pipe ends with a
+/// clear error.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// Runs the command line.
+///
+/// # Errors
+///
+/// Bad input and I/O errors, with the path in the message.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Some(Command::Generate(args)) => generate(&args),
+        None => solve_command(&cli.solve),
+    }
+}
+
+fn generate(args: &GenerateArgs) -> Result<ExitCode> {
+    let bytes = crate::generate::generate(args.width, args.height, args.density, args.seed);
+    match &args.output {
+        Some(path) => std::fs::write(path, &bytes)
+            .with_context(|| format!("could not write '{}'", path.display()))?,
+        None => write_stdout(&bytes)?,
+    }
+    Ok(ExitCode::Success)
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("could not write to standard output"),
+        _ => Ok(()),
+    }
+}
+
+/// The name of the input in messages.
+fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads the whole input, at most [`MAX_INPUT_BYTES`].
+///
+/// # Errors
+///
+/// A missing or unreadable file, a directory, or too large an input.
+pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let name = display_name(path);
+    let mut bytes = Vec::new();
+    let limit = MAX_INPUT_BYTES + 1;
+    if path == Path::new("-") {
+        io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("could not read '{name}'"))?;
+    } else {
+        let file = File::open(path).with_context(|| format!("could not open '{name}'"))?;
+        let meta = file.metadata().with_context(|| format!("could not read '{name}'"))?;
+        if meta.is_dir() {
+            bail!("could not read '{name}': it is a directory, expected a file of '.' and '#' lines");
+        }
+        file.take(limit)
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("could not read '{name}'"))?;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        bail!(
+            "could not read '{name}': larger than {} bytes, the most this tool reads",
+            MAX_INPUT_BYTES
+        );
+    }
+    Ok(bytes)
+}
+
+/// Prints each round as the write-up does, and remembers a write error.
+struct RoundPrinter<W: Write> {
+    out: W,
+    quiet: bool,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> RoundPrinter<W> {
+    fn write_line(&mut self, line: std::fmt::Arguments<'_>) {
+        if self.error.is_none() {
+            if let Err(e) = writeln!(self.out, "{line}") {
+                self.error = Some(e);
+            }
+        }
+    }
+}
+
+/// `Round <i> memuse: <N>`, then per buffer `(a 36880 + b 0)` when there are two.
+#[must_use]
+pub fn round_line(stats: &RoundStats) -> String {
+    let mut line = format!("Round {} memuse: {}", stats.round, stats.bytes_in_use);
+    if stats.buffers.len() > 1 {
+        let parts: Vec<String> = stats
+            .buffers
+            .iter()
+            .map(|b| format!("{} {}", b.name, b.bytes_in_use))
+            .collect();
+        line.push_str(&format!(" ({})", parts.join(" + ")));
+    }
+    line
+}
+
+impl<W: Write> Observer for RoundPrinter<W> {
+    fn round(&mut self, stats: &RoundStats, _: &dyn Snapshot) {
+        if !self.quiet {
+            self.write_line(format_args!("{}", round_line(stats)));
+        }
+    }
+}
+
+/// What one strategy's run produced.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// The answers, or why the run stopped.
+    pub result: Result<Answers, SolveError>,
+    /// The allocator events, when asked for.
+    pub trace: Vec<TraceEvent>,
+}
+
+/// Options of one strategy's run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Bytes per buffer.
+    pub buffer_size: usize,
+    /// How far to go and where the input lives.
+    pub limits: Limits,
+    /// Record allocator events.
+    pub trace: bool,
+}
+
+/// Runs `kind` on `input` on a thread whose stack holds its buffers.
+///
+/// # Errors
+///
+/// The buffers cannot be provided (too large for this machine).
+pub fn run_strategy(
+    kind: StrategyKind,
+    input: &[u8],
+    options: &RunOptions,
+    observer: &mut (dyn Observer + Send),
+) -> Result<RunOutcome> {
+    let size = options.buffer_size;
+    let buffers: &[usize] = match kind {
+        StrategyKind::Leaky => &[size],
+        StrategyKind::TempCopy | StrategyKind::PingPong => &[size, size],
+        StrategyKind::Heap => &[],
+    };
+    let limits = options.limits;
+    let tracing = options.trace;
+    let outcome = with_stack_buffers(buffers, move |mut bufs| {
+        let trace = Trace::new();
+        let mut fba = |name: &'static str| {
+            let buf = bufs.remove(0);
+            let fba = FixedBufferAllocator::new(buf).with_name(name);
+            if tracing { fba.with_trace(trace.clone()) } else { fba }
+        };
+        let result = match kind {
+            StrategyKind::Leaky => go(&Leaky::new(fba("main")), input, &limits, observer),
+            StrategyKind::TempCopy => {
+                let main = fba("main");
+                go(&TempCopy::new(main, fba("temp")), input, &limits, observer)
+            }
+            StrategyKind::PingPong => {
+                let a = fba("a");
+                go(&PingPong::new(a, fba("b")), input, &limits, observer)
+            }
+            StrategyKind::Heap => go(&Heap::new(), input, &limits, observer),
+        };
+        RunOutcome {
+            result,
+            trace: trace.take(),
+        }
+    })
+    .with_context(|| {
+        format!(
+            "could not provide {} buffer(s) of {size} bytes for --strategy {}",
+            buffers.len(),
+            kind.name()
+        )
+    })?;
+    Ok(outcome)
+}
+
+fn go<S: Strategy>(
+    strategy: &S,
+    input: &[u8],
+    limits: &Limits,
+    observer: &mut dyn Observer,
+) -> Result<Answers, SolveError> {
+    solve(strategy, input, limits, observer)
+}
+
+/// Creates `path` for writing, before any work starts.
+fn create(path: &PathBuf) -> Result<BufWriter<File>> {
+    let file = File::create(path).with_context(|| format!("could not create '{}'", path.display()))?;
+    Ok(BufWriter::new(file))
+}
+
+fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
+    let Some(path) = &args.input else {
+        bail!("no input given: use --input PATH (or --input - for standard input)");
+    };
+    if path == Path::new("-") && io::stdin().is_terminal() {
+        eprintln!(
+            "day23: --input - reads the puzzle from standard input, which is a terminal.\n\
+             Pipe a file in (day23 --input - < input.txt) or give a path; see day23 --help."
+        );
+        return Ok(ExitCode::Usage);
+    }
+    let mut trace_out = args.trace.as_ref().map(create).transpose()?;
+    let input = read_input(path)?;
+    let name = display_name(path);
+
+    let options = RunOptions {
+        buffer_size: args.buffer_size,
+        limits: Limits {
+            max_rounds: args.max_rounds,
+            input_in_buffer: !args.input_on_heap,
+        },
+        trace: trace_out.is_some(),
+    };
+    let mut printer = RoundPrinter {
+        out: BufWriter::new(io::stdout()),
+        quiet: args.quiet,
+        error: None,
+    };
+    let outcome = run_strategy(args.strategy, &input, &options, &mut printer)?;
+
+    if let (Some(out), Some(path)) = (&mut trace_out, &args.trace) {
+        write_trace(out, &outcome.trace).with_context(|| format!("could not write '{}'", path.display()))?;
+    }
+    let (answers, failure) = match outcome.result {
+        Ok(answers) => (answers, None),
+        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(error)),
+        Err(e @ SolveError::Parse(_)) => {
+            return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(part1) = answers.part1 {
+        printer.write_line(format_args!("Part 1: {part1}"));
+    }
+    if let Some(part2) = answers.part2 {
+        printer.write_line(format_args!("Part 2: {part2}"));
+    }
+    if printer.error.is_none() {
+        if let Err(e) = printer.out.flush() {
+            printer.error = Some(e);
+        }
+    }
+    match printer.error {
+        Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(e).context("could not write to standard output");
+        }
+        _ => {}
+    }
+    if let Some(error) = failure {
+        eprintln!("Error: {error}");
+        return Ok(ExitCode::OutOfMemory);
+    }
+    if answers.part1.is_none() || answers.part2.is_none() {
+        let rounds = args.max_rounds.unwrap_or(0);
+        eprintln!("day23: stopped after {rounds} rounds (--max-rounds) before both answers were known");
+    }
+    Ok(ExitCode::Success)
+}
+
+fn write_trace(out: &mut impl Write, events: &[TraceEvent]) -> io::Result<()> {
+    for event in events {
+        writeln!(out, "{event}")?;
+    }
+    out.flush()
+}
+

@@ -1,0 +1,225 @@
+//! # The driver: rounds until both answers, for any strategy
+//!
+//! [`solve`] follows the write-up's memory model exactly:
+//!
+//! 1. The input's bytes are copied into the strategy's home buffer (unless
+//!    [`Limits::input_in_buffer`] is off), as Zig's `readFileAlloc` would.
+//! 2. They are parsed and the elves inserted into one set reserved for exactly
+//!    the elf count. Then the input is freed: the set was allocated after it,
+//!    so a bump buffer reclaims nothing (the write-up's footnote 5).
+//!    `Round 0` is reported.
+//! 3. Each round allocates one new set reserved for the elf count (where the
+//!    strategy says), fills it with [`step`], and releases the old one (or, for
+//!    `tempcopy`, copies the new points back into the old set).
+//!
+//! It stops once part 1 (after round 10) and part 2 (the first round in which
+//! no elf moves) are both known, or at [`Limits::max_rounds`].
+
+use hashbrown::TryReserveError;
+
+use crate::alloc::{AllocVec, Arena};
+use crate::error::{OutOfMemory, SolveError};
+use crate::grid::{Point2D, parse};
+use crate::report::{Answers, BufferLayout, BufferRound, RoundStats};
+use crate::sim::{ElfSet, empty_ground, step, try_new_set_in};
+use crate::strategy::Strategy;
+
+/// The round after which part 1 is measured.
+pub const PART1_ROUNDS: usize = 10;
+
+/// How far a run goes and where the input lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop after this many rounds even without both answers.
+    pub max_rounds: Option<usize>,
+    /// Copy the input's bytes into the home buffer before parsing.
+    pub input_in_buffer: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_rounds: None,
+            input_in_buffer: true,
+        }
+    }
+}
+
+/// Lets an observer look at the state after a round, on demand.
+pub trait Snapshot {
+    /// The elves' positions, sorted by (y, x).
+    fn elves(&self) -> Vec<Point2D>;
+    /// Every buffer's blocks (empty for the heap).
+    fn layouts(&self) -> Vec<BufferLayout>;
+}
+
+/// Receives every completed round, `Round 0` included.
+pub trait Observer {
+    /// Called after each completed round with its figures.
+    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot);
+}
+
+/// An observer that ignores everything.
+impl Observer for () {
+    fn round(&mut self, _: &RoundStats, _: &dyn Snapshot) {}
+}
+
+/// Any closure over the figures is an observer.
+impl<F: FnMut(&RoundStats, &dyn Snapshot)> Observer for F {
+    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
+        self(stats, snapshot);
+    }
+}
+
+struct State<'s, S: Strategy> {
+    strategy: &'s S,
+    elves: &'s ElfSet<&'s S::Memory>,
+}
+
+impl<S: Strategy> Snapshot for State<'_, S> {
+    fn elves(&self) -> Vec<Point2D> {
+        let mut points: Vec<Point2D> = self.elves.iter().copied().collect();
+        points.sort_unstable_by_key(|p| (p.y, p.x));
+        points
+    }
+
+    fn layouts(&self) -> Vec<BufferLayout> {
+        self.strategy
+            .buffers()
+            .iter()
+            .filter_map(|b| {
+                Some(BufferLayout {
+                    name: b.name(),
+                    capacity_bytes: b.capacity()?,
+                    end_index: b.in_use(),
+                    blocks: b.blocks(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// The figures of every buffer of `strategy` now.
+fn round_stats<S: Strategy>(strategy: &S, round: usize, elves_moved: usize) -> RoundStats {
+    let buffers: Vec<BufferRound> = strategy
+        .buffers()
+        .iter()
+        .map(|b| {
+            let stats = b.stats();
+            BufferRound {
+                name: b.name(),
+                bytes_in_use: b.in_use(),
+                live_bytes: stats.live_bytes,
+                peak_bytes: stats.window_peak_bytes,
+            }
+        })
+        .collect();
+    RoundStats {
+        round,
+        elves_moved,
+        bytes_in_use: buffers.iter().map(|b| b.bytes_in_use).sum(),
+        live_bytes: buffers.iter().map(|b| b.live_bytes).sum(),
+        peak_bytes: buffers.iter().map(|b| b.peak_bytes).sum(),
+        buffers,
+    }
+}
+
+/// Runs the puzzle on `input` under `strategy`, reporting every round to
+/// `observer`.
+///
+/// # Errors
+///
+/// [`SolveError::Parse`] for an invalid input; [`SolveError::OutOfMemory`]
+/// when a buffer runs out, with the answers reached before.
+pub fn solve<S: Strategy>(
+    strategy: &S,
+    input: &[u8],
+    limits: &Limits,
+    observer: &mut dyn Observer,
+) -> Result<Answers, SolveError> {
+    let home = strategy.home();
+    let oom = |round, memory: &S::Memory, requested, what| OutOfMemory {
+        strategy: S::NAME,
+        round,
+        buffer: memory.name(),
+        capacity: memory.capacity().unwrap_or(usize::MAX),
+        in_use: memory.in_use(),
+        requested,
+        what,
+    };
+    let fail = |error, reached| SolveError::OutOfMemory { error, reached };
+    for b in strategy.buffers() {
+        b.start_window();
+    }
+
+    // Round 0: the input into the buffer, parsed into the first set.
+    home.set_label("input");
+    let mut copy = AllocVec::new_in(home);
+    if limits.input_in_buffer {
+        copy.try_reserve_exact(input.len())
+            .map_err(|_| fail(oom(0, home, input.len(), "the input"), Answers::default()))?;
+        copy.extend_from_slice(input);
+    }
+    let text = if limits.input_in_buffer { &copy[..] } else { input };
+    let parsed = parse(text)?;
+    let n = parsed.len();
+    let reserve_error = |round, memory: &S::Memory, e: TryReserveError, reached| {
+        let requested = match e {
+            TryReserveError::AllocError { layout } => layout.size(),
+            TryReserveError::CapacityOverflow => usize::MAX,
+        };
+        fail(oom(round, memory, requested, "the elf set"), reached)
+    };
+    home.set_label("set");
+    let mut elves = try_new_set_in(n, home)
+        .map_err(|e| reserve_error(0, home, e, Answers::default()))?;
+    elves.extend(parsed.points());
+    drop(copy);
+    let mut answers = Answers::default();
+    observer.round(
+        &round_stats(strategy, 0, 0),
+        &State {
+            strategy,
+            elves: &elves,
+        },
+    );
+
+    let mut round = 0;
+    while answers.part1.is_none() || answers.part2.is_none() {
+        if limits.max_rounds.is_some_and(|max| round >= max) {
+            break;
+        }
+        round += 1;
+        for b in strategy.buffers() {
+            b.start_window();
+        }
+        strategy.begin_round(round)?;
+        let memory = strategy.next_home(round);
+        memory.set_label("set");
+        let mut next =
+            try_new_set_in(n, memory).map_err(|e| reserve_error(round, memory, e, answers))?;
+        let moved = step(&elves, &mut next, round);
+        if S::COPIES_BACK {
+            elves.clear();
+            elves.extend(next.iter().copied());
+            drop(next);
+        } else {
+            // The old set is freed here.
+            elves = next;
+        }
+        if moved == 0 && answers.part2.is_none() {
+            answers.part2 = Some(round);
+        }
+        if round == PART1_ROUNDS {
+            answers.part1 = Some(empty_ground(elves.iter().copied()));
+        }
+        observer.round(
+            &round_stats(strategy, round, moved),
+            &State {
+                strategy,
+                elves: &elves,
+            },
+        );
+    }
+    Ok(answers)
+}

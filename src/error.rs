@@ -1,0 +1,60 @@
+//! # Errors of a run
+//!
+//! Library errors are typed; the binary adds context (paths) with `anyhow`.
+
+use crate::grid::ParseError;
+use crate::report::Answers;
+
+/// A buffer ran out of memory.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "strategy {strategy}: buffer '{buffer}' of {capacity} bytes exhausted in round {round} while allocating {what}: {in_use} bytes in use, {requested} more requested{hint}",
+    hint = hint(strategy, *capacity, *in_use, *requested)
+)]
+pub struct OutOfMemory {
+    /// The strategy's name.
+    pub strategy: &'static str,
+    /// The round being played (0: reading and parsing the input).
+    pub round: usize,
+    /// The buffer's name.
+    pub buffer: &'static str,
+    /// The buffer's size in bytes.
+    pub capacity: usize,
+    /// Its `end_index` when the request failed.
+    pub in_use: usize,
+    /// The bytes requested.
+    pub requested: usize,
+    /// What was being allocated (`the input`, `the elf set`).
+    pub what: &'static str,
+}
+
+fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize) -> String {
+    let needed = in_use.saturating_add(requested).max(capacity.saturating_add(1));
+    let size = crate::units::suggest_size(needed);
+    match strategy {
+        "leaky" => format!(
+            "; try --strategy pingpong (leaky leaks one set per round), or a larger --buffer-size (this round alone needs {size})"
+        ),
+        _ => format!("; try --buffer-size {size} or larger"),
+    }
+}
+
+/// Why a run stopped before its answers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SolveError {
+    /// The input is not a valid puzzle input.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A buffer ran out; `reached` holds the answers found before.
+    #[error("{error}")]
+    OutOfMemory {
+        /// What ran out.
+        #[source]
+        error: OutOfMemory,
+        /// The answers found before it ran out.
+        reached: Answers,
+    },
+    /// An internal invariant broke: a buffer that should be empty is not.
+    #[error(transparent)]
+    Reset(#[from] crate::alloc::ResetError),
+}

@@ -1,0 +1,58 @@
+//! # Strategies: where each round's memory comes from
+//!
+//! Every strategy plays the same rounds ([`crate::sim::step`]) through the same
+//! driver ([`crate::engine::solve`]); they differ only in which buffer the
+//! input, the first set and each round's new set are allocated from, and in
+//! what happens to the old set:
+//!
+//! | strategy | buffers | new set goes to | then |
+//! |---|---|---|---|
+//! | [`Leaky`] | `main` | `main` | free the old set (not the last block: nothing reclaimed), swap |
+//! | [`TempCopy`] | `main`, `temp` | `temp`, reset each round | clear the old set, copy the new one back into it |
+//! | [`PingPong`] | `a`, `b` | the other buffer | free the old set (the last block there: reclaimed), swap |
+//! | [`Heap`] | the global heap, counted | the heap | free the old set (returned to the heap), swap |
+
+mod heap;
+mod leaky;
+mod pingpong;
+mod tempcopy;
+
+pub use heap::Heap;
+pub use leaky::Leaky;
+pub use pingpong::PingPong;
+pub use tempcopy::TempCopy;
+
+use crate::alloc::{Arena, ResetError};
+
+/// Where memory comes from, round by round.
+pub trait Strategy {
+    /// The buffers' allocator; sets are allocated through `&Self::Memory`.
+    type Memory: Arena;
+
+    /// The name users type after `--strategy`.
+    const NAME: &'static str;
+
+    /// Every buffer of the strategy, in the order reports list them.
+    fn buffers(&self) -> &[Self::Memory];
+
+    /// Where the input bytes and the first set go.
+    fn home(&self) -> &Self::Memory {
+        &self.buffers()[0]
+    }
+
+    /// Where round `round`'s (1-based) new set goes.
+    fn next_home(&self, round: usize) -> &Self::Memory;
+
+    /// Whether the new set is copied back into the first set each round
+    /// (instead of replacing it).
+    const COPIES_BACK: bool = false;
+
+    /// Called at the start of every round, before the new set is allocated.
+    ///
+    /// # Errors
+    ///
+    /// A buffer that should be empty still has live blocks.
+    fn begin_round(&self, _round: usize) -> Result<(), ResetError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,68 @@
+//! # Human-readable byte counts
+
+/// `bytes` in the largest binary unit that keeps it whole, else with one
+/// decimal: `4096` is `4 KiB`, `36880` is `36.0 KiB`.
+#[must_use]
+pub fn human_bytes(bytes: usize) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut unit = 0;
+    let mut value = bytes as f64;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else if value.fract() == 0.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+/// The smallest "round" size (a power of two, in a unit `--buffer-size`
+/// accepts) that is at least `bytes`.
+#[must_use]
+pub fn suggest_size(bytes: usize) -> String {
+    let p = bytes.checked_next_power_of_two().unwrap_or(usize::MAX);
+    match p.trailing_zeros() {
+        40.. => format!("{}TiB", p >> 40),
+        30.. => format!("{}GiB", p >> 30),
+        20.. => format!("{}MiB", p >> 20),
+        10.. => format!("{}KiB", p >> 10),
+        _ => format!("{p}"),
+    }
+}
+
+/// `n` with `,` between groups of three digits.
+#[must_use]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_bytes_sizes_and_groups() {
+        assert_eq!(human_bytes(1000), "1000 B");
+        assert_eq!(human_bytes(4096), "4 KiB");
+        assert_eq!(human_bytes(36_880), "36.0 KiB");
+        assert_eq!(human_bytes(4 << 20), "4 MiB");
+        assert_eq!(suggest_size(4_194_305), "8MiB");
+        assert_eq!(suggest_size(1000), "1KiB");
+        assert_eq!(suggest_size(100), "128");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(123), "123");
+    }
+}
