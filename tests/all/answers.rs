@@ -1,0 +1,68 @@
+//! The regression suite on puzzle answers: every bundled input, every strategy.
+
+use day23::cli::StrategyKind;
+use day23::report::Answers;
+
+use crate::common::{ALL, manifest, read, record};
+
+/// A buffer in which leaky finishes: the input, its padding, and one set for
+/// round 0 and for each round played.
+fn leaky_size(input_len: usize, elves: usize, rounds: usize) -> usize {
+    let set = day23::sim::try_new_set_in(elves, day23::alloc::Global).unwrap().allocation_size();
+    input_len.next_multiple_of(16) + set.next_multiple_of(16) * (rounds + 1)
+}
+
+#[test]
+fn every_bundled_input_gives_its_recorded_answers_under_every_strategy() {
+    for entry in manifest() {
+        // The 300x300 input takes thousands of rounds of 45,000 elves: the
+        // benchmarks run it, in release.
+        if entry.elves > 20_000 {
+            continue;
+        }
+        let input = read(&entry.file);
+        let expected = Answers {
+            part1: Some(entry.part1),
+            part2: Some(entry.part2),
+        };
+        for kind in ALL {
+            // leaky keeps every set: give it a buffer large enough for the run.
+            let rounds = entry.part2.max(10);
+            let size = match kind {
+                StrategyKind::Leaky => leaky_size(input.len(), entry.elves, rounds),
+                _ => 4 << 20,
+            };
+            let run = record(kind, &input, size, None, false);
+            assert_eq!(run.answers, Ok(expected), "{} under {kind:?}", entry.file);
+            assert_eq!(run.rounds.len(), rounds + 1, "{}", entry.file);
+        }
+    }
+}
+
+#[test]
+fn every_bundled_input_is_an_example_or_generated() {
+    let mut files: Vec<String> = std::fs::read_dir(crate::common::inputs_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|f| f != "manifest.json")
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = manifest().into_iter().map(|e| e.file).collect();
+    listed.sort();
+    assert_eq!(files, listed, "every file in inputs/ has recorded answers");
+}
+
+#[test]
+fn generated_inputs_are_reproduced_by_the_generator() {
+    for entry in manifest().iter().filter(|e| e.file.starts_with("gen-")) {
+        // gen-<W>x<H>-d<percent>-s<seed>.txt
+        let stem = entry.file.trim_start_matches("gen-").trim_end_matches(".txt");
+        let parts: Vec<&str> = stem.split('-').collect();
+        let (w, h) = parts[0].split_once('x').unwrap();
+        let density: f64 = format!("0.{}", &parts[1][1..]).parse().unwrap();
+        let seed: u64 = parts[2][1..].parse().unwrap();
+        let bytes = day23::generate::generate(w.parse().unwrap(), h.parse().unwrap(), density, seed);
+        assert_eq!(bytes, read(&entry.file), "{}", entry.file);
+        assert_eq!(bytes.iter().filter(|&&b| b == b'#').count(), entry.elves);
+    }
+}

@@ -1,0 +1,213 @@
+//! The binary: outputs, exit codes and messages for every class of input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+use crate::common::inputs_dir;
+
+fn day23() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("day23"))
+}
+
+fn example() -> String {
+    inputs_dir().join("example.txt").display().to_string()
+}
+
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("day23-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn prints_rounds_then_answers_for_the_example() {
+    let out = day23().args(["--input", &example(), "--strategy", "leaky"]).assert().success();
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "Round 0 memuse: 368");
+    assert_eq!(lines[1], "Round 1 memuse: 672");
+    assert_eq!(lines[20], "Round 20 memuse: 6448");
+    assert_eq!(&lines[21..], ["Part 1: 110", "Part 2: 20"]);
+}
+
+#[test]
+fn two_buffer_strategies_show_each_buffer() {
+    day23()
+        .args(["-i", &example(), "-s", "pingpong"])
+        .assert()
+        .success()
+        .stdout(contains("Round 1 memuse: 368 (a 64 + b 304)\n"))
+        .stdout(contains("Round 0 memuse: 368 (a 368 + b 0)\n"));
+    day23()
+        .args(["-i", &example(), "-s", "tempcopy"])
+        .assert()
+        .success()
+        .stdout(contains("Round 5 memuse: 368 (main 368 + temp 0)\n"));
+}
+
+#[test]
+fn quiet_prints_only_the_answers() {
+    for strategy in ["leaky", "tempcopy", "pingpong", "heap"] {
+        day23()
+            .args(["-i", &example(), "-s", strategy, "--quiet"])
+            .assert()
+            .success()
+            .stdout("Part 1: 110\nPart 2: 20\n")
+            .stderr("");
+    }
+}
+
+#[test]
+fn reads_standard_input() {
+    day23()
+        .args(["--input", "-", "-q"])
+        .write_stdin(std::fs::read(example()).unwrap())
+        .assert()
+        .success()
+        .stdout("Part 1: 110\nPart 2: 20\n");
+}
+
+#[test]
+fn out_of_memory_exits_3_keeping_part1_and_naming_the_round() {
+    day23()
+        .args(["-i", &example(), "-s", "leaky", "-b", "4000", "-q"])
+        .assert()
+        .code(3)
+        .stdout("Part 1: 110\n")
+        .stderr(contains(
+            "Error: strategy leaky: buffer 'main' of 4000 bytes exhausted in round 12 while allocating the elf set: 3712 bytes in use, 304 more requested",
+        ))
+        .stderr(contains("--strategy pingpong"));
+}
+
+#[test]
+fn out_of_memory_in_round_0_names_the_input() {
+    day23()
+        .args(["-i", &example(), "-b", "10"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(contains("exhausted in round 0 while allocating the input: 0 bytes in use, 56 more requested"))
+        .stderr(contains("try --buffer-size 64 or larger"));
+}
+
+#[test]
+fn bad_inputs_exit_1_with_path_line_and_column() {
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("empty.txt", b"", "the input is empty"),
+        ("no-elves.txt", b"...\n...\n", "the input has no elves"),
+        ("letter.txt", b"..#\n.x.\n", "unexpected 'x' at line 2 column 2"),
+        ("nul.txt", b"#\0#\n", "unexpected '\\0' at line 1 column 2"),
+        ("latin1.txt", b"#.\n#\xe9\n", "invalid UTF-8 at line 2 column 2"),
+        ("lone-cr.txt", b"#\r#\n", "unexpected '\\r' at line 1 column 2"),
+    ];
+    for (name, bytes, message) in cases {
+        let path = temp_file(name, bytes);
+        day23()
+            .arg("-i")
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains(format!("invalid input '{}'", path.display())))
+            .stderr(contains(message));
+    }
+}
+
+#[test]
+fn crlf_ragged_lines_and_no_final_newline_are_fine() {
+    let path = temp_file("crlf.txt", b"....#..\r\n..###.#\r\n#...#.#\r\n.#...##\r\n#.###\r\n##.#.##\r\n.#..#");
+    day23().arg("-i").arg(&path).arg("-q").assert().success().stdout(contains("Part 2: "));
+}
+
+#[test]
+fn missing_files_directories_and_stdin_are_named() {
+    day23()
+        .args(["-i", "/no/such/file.txt"])
+        .assert()
+        .code(1)
+        .stderr(contains("could not open '/no/such/file.txt'"));
+    let dir = inputs_dir();
+    day23()
+        .arg("-i")
+        .arg(&dir)
+        .assert()
+        .code(1)
+        .stderr(contains("it is a directory"));
+    day23()
+        .args(["-i", "-"])
+        .write_stdin("...\n")
+        .assert()
+        .code(1)
+        .stderr(contains("invalid input '<stdin>': the input has no elves"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    day23().assert().code(2).stderr(contains("--input"));
+    day23().args(["-i", &example(), "-s", "arena"]).assert().code(2);
+    day23()
+        .args(["-i", &example(), "-b", "lots"])
+        .assert()
+        .code(2)
+        .stderr(contains("'lots' is not a size"));
+    day23().args(["-i", &example(), "--max-rounds", "-3"]).assert().code(2);
+}
+
+#[test]
+fn max_rounds_stops_early_and_says_so() {
+    day23()
+        .args(["-i", &example(), "--max-rounds", "3"])
+        .assert()
+        .success()
+        .stdout(contains("Round 3 memuse").and(contains("Round 4").not()).and(contains("Part").not()))
+        .stderr(contains("stopped after 3 rounds"));
+}
+
+#[test]
+fn generate_is_reproducible_and_solvable() {
+    let run = |seed: &str| {
+        day23()
+            .args(["generate", "--width", "30", "--height", "20", "--density", "0.4", "--seed", seed])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let a = run("9");
+    assert_eq!(a, run("9"));
+    assert_ne!(a, run("10"));
+    assert_eq!(a.len(), 31 * 20);
+    day23().args(["-i", "-", "-q"]).write_stdin(a).assert().success().stdout(contains("Part 1: "));
+}
+
+#[test]
+fn trace_matches_the_round_figures() {
+    let path = std::env::temp_dir().join(format!("day23-trace-{}.txt", std::process::id()));
+    day23()
+        .args(["-i", &example(), "-s", "pingpong", "-q", "--trace"])
+        .arg(&path)
+        .assert()
+        .success();
+    let trace = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = trace.lines().collect();
+    assert_eq!(
+        &lines[..6],
+        [
+            "a alloc 56 1 -> offset=0 end_index=56",
+            "a alloc 304 16 -> offset=64 end_index=368",
+            "a free 0 -> end_index=368",
+            "b alloc 304 16 -> offset=0 end_index=304",
+            "a free 1 -> end_index=64",
+            "a alloc 304 16 -> offset=64 end_index=368",
+        ]
+    );
+    // Round 0's three events, one alloc and one free per round for 20 rounds,
+    // and the last set (a's 12th alloc, round 20's) freed at the end: the last block in `a`.
+    assert_eq!(lines.len(), 3 + 2 * 20 + 1);
+    assert_eq!(lines[lines.len() - 1], "a free 11 -> end_index=64");
+}

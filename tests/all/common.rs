@@ -1,0 +1,75 @@
+//! Shared helpers: the manifest of bundled inputs and a recording run.
+
+use std::path::{Path, PathBuf};
+
+use day23::app::{RunOptions, run_strategy};
+use day23::cli::StrategyKind;
+use day23::engine::{Limits, Snapshot};
+use day23::grid::Point2D;
+use day23::report::{Answers, RoundStats};
+
+pub const ALL: [StrategyKind; 4] = [
+    StrategyKind::Leaky,
+    StrategyKind::TempCopy,
+    StrategyKind::PingPong,
+    StrategyKind::Heap,
+];
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Entry {
+    pub file: String,
+    pub elves: usize,
+    pub part1: u64,
+    pub part2: usize,
+}
+
+pub fn inputs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs")
+}
+
+pub fn manifest() -> Vec<Entry> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        inputs: Vec<Entry>,
+    }
+    let text = std::fs::read_to_string(inputs_dir().join("manifest.json")).unwrap();
+    serde_json::from_str::<Manifest>(&text).unwrap().inputs
+}
+
+pub fn read(file: &str) -> Vec<u8> {
+    std::fs::read(inputs_dir().join(file)).unwrap()
+}
+
+/// Everything a run reported.
+#[derive(Debug)]
+pub struct Recorded {
+    pub answers: Result<Answers, day23::error::SolveError>,
+    pub rounds: Vec<RoundStats>,
+    pub elves: Vec<Vec<Point2D>>,
+}
+
+/// Runs `kind` on `input`, keeping every round's figures (and elves when asked).
+pub fn record(kind: StrategyKind, input: &[u8], buffer_size: usize, max_rounds: Option<usize>, keep_elves: bool) -> Recorded {
+    let mut rounds = Vec::new();
+    let mut elves = Vec::new();
+    let options = RunOptions {
+        buffer_size,
+        limits: Limits {
+            max_rounds,
+            input_in_buffer: true,
+        },
+        trace: false,
+    };
+    let mut observer = |stats: &RoundStats, snapshot: &dyn Snapshot| {
+        rounds.push(stats.clone());
+        if keep_elves {
+            elves.push(snapshot.elves());
+        }
+    };
+    let outcome = run_strategy(kind, input, &options, &mut observer).unwrap();
+    Recorded {
+        answers: outcome.result,
+        rounds,
+        elves,
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: one crate (`tests/all`) to keep link time down on 2-core CI.
+#![cfg(not(miri))]
+
+mod answers;
+mod cli;
+mod common;
+mod memory;
+mod reference;

@@ -1,0 +1,137 @@
+//! Memory figures: the space leak, the constant strategies, and the exact
+//! bytes hashbrown's table takes.
+
+use core::mem::MaybeUninit;
+
+use day23::alloc::FixedBufferAllocator;
+use day23::cli::StrategyKind;
+use day23::grid::parse;
+use day23::sim::{step, try_new_set_in};
+
+use crate::common::{ALL, read, record};
+
+/// hashbrown's SIMD group width: SSE2 on x86-64, 8-byte words elsewhere.
+const GROUP_WIDTH: usize = if cfg!(all(target_arch = "x86_64", target_feature = "sse2")) { 16 } else { 8 };
+
+/// Bytes of a hashbrown table reserved for `n` 8-byte points: buckets
+/// (a power of two holding n at 7/8 load, at least 4), 8 bytes each, then one
+/// control byte per bucket plus one trailing group.
+fn table_bytes(n: usize) -> usize {
+    let buckets = if n < 15 {
+        let cap = n.max(3);
+        if cap < 4 { 4 } else if cap < 8 { 8 } else { 16 }
+    } else {
+        (n * 8 / 7).next_power_of_two()
+    };
+    8 * buckets + buckets + GROUP_WIDTH
+}
+
+#[test]
+fn table_formula_matches_the_issue_and_hashbrown() {
+    if GROUP_WIDTH == 16 {
+        assert_eq!(table_bytes(2500), 36_880);
+        assert_eq!(table_bytes(22), 304);
+    }
+    for n in [1, 3, 4, 7, 8, 14, 15, 22, 100, 2500, 11_185] {
+        let set = try_new_set_in(n, day23::alloc::Global).unwrap();
+        assert_eq!(set.allocation_size(), table_bytes(n), "n = {n}");
+    }
+}
+
+#[test]
+fn leaky_grows_by_exactly_one_set_per_round_until_it_runs_out() {
+    let input = read("example.txt");
+    let set = table_bytes(22);
+    let run = record(StrategyKind::Leaky, &input, 4 << 20, None, false);
+    // Round 0: the 56 input bytes, padding to 16, the first set.
+    assert_eq!(run.rounds[0].bytes_in_use, 56_usize.next_multiple_of(16) + set);
+    for pair in run.rounds.windows(2) {
+        assert_eq!(pair[1].bytes_in_use - pair[0].bytes_in_use, set, "round {}", pair[1].round);
+        assert_eq!(pair[1].live_bytes, set, "only the current set is live");
+    }
+}
+
+#[test]
+fn the_other_strategies_stay_constant_from_round_1() {
+    let input = read("gen-70x70-d50-s1.txt");
+    for kind in [StrategyKind::TempCopy, StrategyKind::PingPong, StrategyKind::Heap] {
+        let run = record(kind, &input, 4 << 20, Some(40), false);
+        let first = run.rounds[1].bytes_in_use;
+        assert!(run.rounds[1..].iter().all(|r| r.bytes_in_use == first), "{kind:?}");
+    }
+    // Exact figures: the heap holds one set; tempcopy holds input (dead) and the set in main.
+    let n = parse(&input).unwrap().len();
+    let heap = record(StrategyKind::Heap, &input, 0, Some(3), false);
+    assert!(heap.rounds.iter().all(|r| r.bytes_in_use == table_bytes(n)));
+    let temp = record(StrategyKind::TempCopy, &input, 4 << 20, Some(3), false);
+    let main = input.len().next_multiple_of(16) + table_bytes(n);
+    assert!(temp.rounds.iter().all(|r| r.bytes_in_use == main && r.buffers[1].bytes_in_use == 0));
+    assert!(temp.rounds[1..].iter().all(|r| r.buffers[1].peak_bytes == table_bytes(n)));
+}
+
+#[test]
+fn pingpong_buffers_take_turns() {
+    let input = read("example.txt");
+    let set = table_bytes(22);
+    let run = record(StrategyKind::PingPong, &input, 1 << 16, Some(4), false);
+    let figures: Vec<(usize, usize)> = run
+        .rounds
+        .iter()
+        .map(|r| (r.buffers[0].bytes_in_use, r.buffers[1].bytes_in_use))
+        .collect();
+    // `a` keeps the dead input (56 bytes + 8 of padding) below its sets.
+    assert_eq!(figures, [(64 + set, 0), (64, set), (64 + set, 0), (64, set), (64 + set, 0)]);
+}
+
+#[test]
+fn filling_the_new_set_allocates_nothing_beyond_its_reservation() {
+    // The write-up's claim: end_index after filling equals end_index after reserving.
+    let input = read("gen-70x70-d50-s1.txt");
+    let elves = parse(&input).unwrap();
+    let mut buf = vec![MaybeUninit::<u8>::uninit(); 1 << 20];
+    let fba = FixedBufferAllocator::new(&mut buf);
+    let mut set = try_new_set_in(elves.len(), &fba).unwrap();
+    set.extend(elves.points());
+    for round in 1..=5 {
+        let mut next = try_new_set_in(elves.len(), &fba).unwrap();
+        let reserved = fba.end_index();
+        step(&set, &mut next, round);
+        assert_eq!(fba.end_index(), reserved, "round {round}");
+        assert_eq!(next.len(), elves.len());
+        set = next;
+    }
+}
+
+#[test]
+fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
+    use day23::app::{RunOptions, run_strategy};
+    use day23::engine::Limits;
+    let input = read("example.txt");
+    let mut first = None;
+    let options = RunOptions {
+        buffer_size: 1 << 16,
+        limits: Limits { max_rounds: Some(0), input_in_buffer: false },
+        trace: false,
+    };
+    let mut observer = |s: &day23::report::RoundStats, _: &dyn day23::engine::Snapshot| {
+        first.get_or_insert(s.bytes_in_use);
+    };
+    run_strategy(StrategyKind::Leaky, &input, &options, &mut observer).unwrap();
+    assert_eq!(first, Some(table_bytes(22)));
+}
+
+#[test]
+fn out_of_memory_names_the_round_and_keeps_part1() {
+    let input = read("example.txt");
+    let set = table_bytes(22);
+    // Room for round 0 and exactly 12 more sets.
+    let size = 64 + set * 13;
+    let run = record(StrategyKind::Leaky, &input, size, None, false);
+    let err = run.answers.unwrap_err();
+    let day23::error::SolveError::OutOfMemory { error, reached } = err else { panic!("{err:?}") };
+    assert_eq!((error.round, error.buffer, error.requested, error.in_use), (13, "main", set, size));
+    assert_eq!(reached.part1, Some(110));
+    assert_eq!(reached.part2, None);
+    assert_eq!(run.rounds.len(), 13);
+    let _ = ALL;
+}
