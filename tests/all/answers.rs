@@ -8,7 +8,9 @@ use crate::common::{ALL, manifest, read, record};
 /// A buffer in which leaky finishes: the input, its padding, and one set for
 /// round 0 and for each round played.
 fn leaky_size(input_len: usize, elves: usize, rounds: usize) -> usize {
-    let set = day23::sim::try_new_set_in(elves, day23::alloc::Global).unwrap().allocation_size();
+    let set = day23::sim::try_new_set_in(elves, day23::alloc::Global)
+        .unwrap()
+        .allocation_size();
     input_len.next_multiple_of(16) + set.next_multiple_of(16) * (rounds + 1)
 }
 
@@ -56,12 +58,16 @@ fn every_bundled_input_is_an_example_or_generated() {
 fn generated_inputs_are_reproduced_by_the_generator() {
     for entry in manifest().iter().filter(|e| e.file.starts_with("gen-")) {
         // gen-<W>x<H>-d<percent>-s<seed>.txt
-        let stem = entry.file.trim_start_matches("gen-").trim_end_matches(".txt");
+        let stem = entry
+            .file
+            .trim_start_matches("gen-")
+            .trim_end_matches(".txt");
         let parts: Vec<&str> = stem.split('-').collect();
         let (w, h) = parts[0].split_once('x').unwrap();
         let density: f64 = format!("0.{}", &parts[1][1..]).parse().unwrap();
         let seed: u64 = parts[2][1..].parse().unwrap();
-        let bytes = day23::generate::generate(w.parse().unwrap(), h.parse().unwrap(), density, seed);
+        let bytes =
+            day23::generate::generate(w.parse().unwrap(), h.parse().unwrap(), density, seed);
         assert_eq!(bytes, read(&entry.file), "{}", entry.file);
         assert_eq!(bytes.iter().filter(|&&b| b == b'#').count(), entry.elves);
     }

@@ -24,7 +24,10 @@ fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
 
 #[test]
 fn prints_rounds_then_answers_for_the_example() {
-    let out = day23().args(["--input", &example(), "--strategy", "leaky"]).assert().success();
+    let out = day23()
+        .args(["--input", &example(), "--strategy", "leaky"])
+        .assert()
+        .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "Round 0 memuse: 368");
@@ -90,7 +93,9 @@ fn out_of_memory_in_round_0_names_the_input() {
         .assert()
         .code(3)
         .stdout("")
-        .stderr(contains("exhausted in round 0 while allocating the input: 0 bytes in use, 56 more requested"))
+        .stderr(contains(
+            "exhausted in round 0 while allocating the input: 0 bytes in use, 56 more requested",
+        ))
         .stderr(contains("try --buffer-size 64 or larger"));
 }
 
@@ -99,10 +104,22 @@ fn bad_inputs_exit_1_with_path_line_and_column() {
     let cases: [(&str, &[u8], &str); 6] = [
         ("empty.txt", b"", "the input is empty"),
         ("no-elves.txt", b"...\n...\n", "the input has no elves"),
-        ("letter.txt", b"..#\n.x.\n", "unexpected 'x' at line 2 column 2"),
+        (
+            "letter.txt",
+            b"..#\n.x.\n",
+            "unexpected 'x' at line 2 column 2",
+        ),
         ("nul.txt", b"#\0#\n", "unexpected '\\0' at line 1 column 2"),
-        ("latin1.txt", b"#.\n#\xe9\n", "invalid UTF-8 at line 2 column 2"),
-        ("lone-cr.txt", b"#\r#\n", "unexpected '\\r' at line 1 column 2"),
+        (
+            "latin1.txt",
+            b"#.\n#\xe9\n",
+            "invalid UTF-8 at line 2 column 2",
+        ),
+        (
+            "lone-cr.txt",
+            b"#\r#\n",
+            "unexpected '\\r' at line 1 column 2",
+        ),
     ];
     for (name, bytes, message) in cases {
         let path = temp_file(name, bytes);
@@ -119,8 +136,17 @@ fn bad_inputs_exit_1_with_path_line_and_column() {
 
 #[test]
 fn crlf_ragged_lines_and_no_final_newline_are_fine() {
-    let path = temp_file("crlf.txt", b"....#..\r\n..###.#\r\n#...#.#\r\n.#...##\r\n#.###\r\n##.#.##\r\n.#..#");
-    day23().arg("-i").arg(&path).arg("-q").assert().success().stdout(contains("Part 2: "));
+    let path = temp_file(
+        "crlf.txt",
+        b"....#..\r\n..###.#\r\n#...#.#\r\n.#...##\r\n#.###\r\n##.#.##\r\n.#..#",
+    );
+    day23()
+        .arg("-i")
+        .arg(&path)
+        .arg("-q")
+        .assert()
+        .success()
+        .stdout(contains("Part 2: "));
 }
 
 #[test]
@@ -148,13 +174,19 @@ fn missing_files_directories_and_stdin_are_named() {
 #[test]
 fn usage_errors_exit_2() {
     day23().assert().code(2).stderr(contains("--input"));
-    day23().args(["-i", &example(), "-s", "arena"]).assert().code(2);
+    day23()
+        .args(["-i", &example(), "-s", "arena"])
+        .assert()
+        .code(2);
     day23()
         .args(["-i", &example(), "-b", "lots"])
         .assert()
         .code(2)
         .stderr(contains("'lots' is not a size"));
-    day23().args(["-i", &example(), "--max-rounds", "-3"]).assert().code(2);
+    day23()
+        .args(["-i", &example(), "--max-rounds", "-3"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -163,7 +195,11 @@ fn max_rounds_stops_early_and_says_so() {
         .args(["-i", &example(), "--max-rounds", "3"])
         .assert()
         .success()
-        .stdout(contains("Round 3 memuse").and(contains("Round 4").not()).and(contains("Part").not()))
+        .stdout(
+            contains("Round 3 memuse")
+                .and(contains("Round 4").not())
+                .and(contains("Part").not()),
+        )
         .stderr(contains("stopped after 3 rounds"));
 }
 
@@ -171,7 +207,17 @@ fn max_rounds_stops_early_and_says_so() {
 fn generate_is_reproducible_and_solvable() {
     let run = |seed: &str| {
         day23()
-            .args(["generate", "--width", "30", "--height", "20", "--density", "0.4", "--seed", seed])
+            .args([
+                "generate",
+                "--width",
+                "30",
+                "--height",
+                "20",
+                "--density",
+                "0.4",
+                "--seed",
+                seed,
+            ])
             .assert()
             .success()
             .get_output()
@@ -182,7 +228,12 @@ fn generate_is_reproducible_and_solvable() {
     assert_eq!(a, run("9"));
     assert_ne!(a, run("10"));
     assert_eq!(a.len(), 31 * 20);
-    day23().args(["-i", "-", "-q"]).write_stdin(a).assert().success().stdout(contains("Part 1: "));
+    day23()
+        .args(["-i", "-", "-q"])
+        .write_stdin(a)
+        .assert()
+        .success()
+        .stdout(contains("Part 1: "));
 }
 
 #[test]

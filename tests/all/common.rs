@@ -49,7 +49,13 @@ pub struct Recorded {
 }
 
 /// Runs `kind` on `input`, keeping every round's figures (and elves when asked).
-pub fn record(kind: StrategyKind, input: &[u8], buffer_size: usize, max_rounds: Option<usize>, keep_elves: bool) -> Recorded {
+pub fn record(
+    kind: StrategyKind,
+    input: &[u8],
+    buffer_size: usize,
+    max_rounds: Option<usize>,
+    keep_elves: bool,
+) -> Recorded {
     let mut rounds = Vec::new();
     let mut elves = Vec::new();
     let options = RunOptions {

@@ -11,7 +11,11 @@ use day23::sim::{step, try_new_set_in};
 use crate::common::{ALL, read, record};
 
 /// hashbrown's SIMD group width: SSE2 on x86-64, 8-byte words elsewhere.
-const GROUP_WIDTH: usize = if cfg!(all(target_arch = "x86_64", target_feature = "sse2")) { 16 } else { 8 };
+const GROUP_WIDTH: usize = if cfg!(all(target_arch = "x86_64", target_feature = "sse2")) {
+    16
+} else {
+    8
+};
 
 /// Bytes of a hashbrown table reserved for `n` 8-byte points: buckets
 /// (a power of two holding n at 7/8 load, at least 4), 8 bytes each, then one
@@ -19,7 +23,13 @@ const GROUP_WIDTH: usize = if cfg!(all(target_arch = "x86_64", target_feature = 
 fn table_bytes(n: usize) -> usize {
     let buckets = if n < 15 {
         let cap = n.max(3);
-        if cap < 4 { 4 } else if cap < 8 { 8 } else { 16 }
+        if cap < 4 {
+            4
+        } else if cap < 8 {
+            8
+        } else {
+            16
+        }
     } else {
         (n * 8 / 7).next_power_of_two()
     };
@@ -44,9 +54,17 @@ fn leaky_grows_by_exactly_one_set_per_round_until_it_runs_out() {
     let set = table_bytes(22);
     let run = record(StrategyKind::Leaky, &input, 4 << 20, None, false);
     // Round 0: the 56 input bytes, padding to 16, the first set.
-    assert_eq!(run.rounds[0].bytes_in_use, 56_usize.next_multiple_of(16) + set);
+    assert_eq!(
+        run.rounds[0].bytes_in_use,
+        56_usize.next_multiple_of(16) + set
+    );
     for pair in run.rounds.windows(2) {
-        assert_eq!(pair[1].bytes_in_use - pair[0].bytes_in_use, set, "round {}", pair[1].round);
+        assert_eq!(
+            pair[1].bytes_in_use - pair[0].bytes_in_use,
+            set,
+            "round {}",
+            pair[1].round
+        );
         assert_eq!(pair[1].live_bytes, set, "only the current set is live");
     }
 }
@@ -54,10 +72,17 @@ fn leaky_grows_by_exactly_one_set_per_round_until_it_runs_out() {
 #[test]
 fn the_other_strategies_stay_constant_from_round_1() {
     let input = read("gen-70x70-d50-s1.txt");
-    for kind in [StrategyKind::TempCopy, StrategyKind::PingPong, StrategyKind::Heap] {
+    for kind in [
+        StrategyKind::TempCopy,
+        StrategyKind::PingPong,
+        StrategyKind::Heap,
+    ] {
         let run = record(kind, &input, 4 << 20, Some(40), false);
         let first = run.rounds[1].bytes_in_use;
-        assert!(run.rounds[1..].iter().all(|r| r.bytes_in_use == first), "{kind:?}");
+        assert!(
+            run.rounds[1..].iter().all(|r| r.bytes_in_use == first),
+            "{kind:?}"
+        );
     }
     // Exact figures: the heap holds one set; tempcopy holds input (dead) and the set in main.
     let n = parse(&input).unwrap().len();
@@ -65,8 +90,16 @@ fn the_other_strategies_stay_constant_from_round_1() {
     assert!(heap.rounds.iter().all(|r| r.bytes_in_use == table_bytes(n)));
     let temp = record(StrategyKind::TempCopy, &input, 4 << 20, Some(3), false);
     let main = input.len().next_multiple_of(16) + table_bytes(n);
-    assert!(temp.rounds.iter().all(|r| r.bytes_in_use == main && r.buffers[1].bytes_in_use == 0));
-    assert!(temp.rounds[1..].iter().all(|r| r.buffers[1].peak_bytes == table_bytes(n)));
+    assert!(
+        temp.rounds
+            .iter()
+            .all(|r| r.bytes_in_use == main && r.buffers[1].bytes_in_use == 0)
+    );
+    assert!(
+        temp.rounds[1..]
+            .iter()
+            .all(|r| r.buffers[1].peak_bytes == table_bytes(n))
+    );
 }
 
 #[test]
@@ -80,7 +113,16 @@ fn pingpong_buffers_take_turns() {
         .map(|r| (r.buffers[0].bytes_in_use, r.buffers[1].bytes_in_use))
         .collect();
     // `a` keeps the dead input (56 bytes + 8 of padding) below its sets.
-    assert_eq!(figures, [(64 + set, 0), (64, set), (64 + set, 0), (64, set), (64 + set, 0)]);
+    assert_eq!(
+        figures,
+        [
+            (64 + set, 0),
+            (64, set),
+            (64 + set, 0),
+            (64, set),
+            (64 + set, 0)
+        ]
+    );
 }
 
 #[test]
@@ -110,7 +152,10 @@ fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
     let mut first = None;
     let options = RunOptions {
         buffer_size: 1 << 16,
-        limits: Limits { max_rounds: Some(0), input_in_buffer: false },
+        limits: Limits {
+            max_rounds: Some(0),
+            input_in_buffer: false,
+        },
         trace: false,
     };
     let mut observer = |s: &day23::report::RoundStats, _: &dyn day23::engine::Snapshot| {
@@ -128,8 +173,13 @@ fn out_of_memory_names_the_round_and_keeps_part1() {
     let size = 64 + set * 13;
     let run = record(StrategyKind::Leaky, &input, size, None, false);
     let err = run.answers.unwrap_err();
-    let day23::error::SolveError::OutOfMemory { error, reached } = err else { panic!("{err:?}") };
-    assert_eq!((error.round, error.buffer, error.requested, error.in_use), (13, "main", set, size));
+    let day23::error::SolveError::OutOfMemory { error, reached } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (error.round, error.buffer, error.requested, error.in_use),
+        (13, "main", set, size)
+    );
     assert_eq!(reached.part1, Some(110));
     assert_eq!(reached.part2, None);
     assert_eq!(run.rounds.len(), 13);

@@ -12,11 +12,14 @@ use crate::common::{ALL, read, record};
 
 type Elves = BTreeSet<(i32, i32)>;
 
+/// A step and the three cells an elf checks before taking it.
+type Direction = ((i32, i32), [(i32, i32); 3]);
+
 /// One round of the puzzle, literally: proposals in a map, then moves.
 /// Returns the new elves and how many moved.
 fn reference_round(elves: &Elves, round: usize) -> (Elves, usize) {
     // (dx, dy) of the direction and the three cells checked, in N, S, W, E order.
-    let dirs: [((i32, i32), [(i32, i32); 3]); 4] = [
+    let dirs: [Direction; 4] = [
         ((0, -1), [(-1, -1), (0, -1), (1, -1)]),
         ((0, 1), [(-1, 1), (0, 1), (1, 1)]),
         ((-1, 0), [(-1, -1), (-1, 0), (-1, 1)]),
@@ -34,7 +37,10 @@ fn reference_round(elves: &Elves, round: usize) -> (Elves, usize) {
         }
         for k in 0..4 {
             let (step, checks) = dirs[(round - 1 + k) % 4];
-            if checks.iter().all(|&(dx, dy)| !elves.contains(&(x + dx, y + dy))) {
+            if checks
+                .iter()
+                .all(|&(dx, dy)| !elves.contains(&(x + dx, y + dy)))
+            {
                 let target = (x + step.0, y + step.1);
                 proposals.insert((x, y), target);
                 *counts.entry(target).or_default() += 1;
@@ -182,7 +188,11 @@ fn a_single_elf_never_moves_and_part2_is_1() {
     for kind in ALL {
         let run = record(kind, b"..\n.#\n", 1 << 16, None, false);
         let answers = run.answers.unwrap();
-        assert_eq!((answers.part1, answers.part2), (Some(0), Some(1)), "{kind:?}");
+        assert_eq!(
+            (answers.part1, answers.part2),
+            (Some(0), Some(1)),
+            "{kind:?}"
+        );
     }
 }
 
@@ -200,10 +210,15 @@ fn part1_is_measured_after_round_10_even_when_part2_comes_first() {
 #[test]
 fn all_strategies_give_identical_elves_every_round() {
     let input = read("gen-40x90-d30-s3.txt");
-    let runs: Vec<_> = ALL.iter().map(|&k| record(k, &input, 64 << 20, Some(60), true)).collect();
+    let runs: Vec<_> = ALL
+        .iter()
+        .map(|&k| record(k, &input, 64 << 20, Some(60), true))
+        .collect();
     for run in &runs[1..] {
         assert_eq!(run.elves, runs[0].elves);
-        let moved = |r: &crate::common::Recorded| r.rounds.iter().map(|s| s.elves_moved).collect::<Vec<_>>();
+        let moved = |r: &crate::common::Recorded| {
+            r.rounds.iter().map(|s| s.elves_moved).collect::<Vec<_>>()
+        };
         assert_eq!(moved(run), moved(&runs[0]));
     }
 }
