@@ -29,16 +29,13 @@ pub struct OutOfMemory {
 }
 
 fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize) -> String {
-    let needed = in_use
-        .saturating_add(requested)
-        .max(capacity.saturating_add(1));
-    let size = crate::units::suggest_size(needed);
-    match strategy {
-        "leaky" => format!(
-            "; try --strategy pingpong (leaky leaks one set per round), or a larger --buffer-size (this round alone needs {size})"
-        ),
-        _ => format!("; try --buffer-size {size} or larger"),
+    if strategy == "leaky" {
+        return format!(
+            "; leaky keeps every old set, so each round adds {requested} bytes: try --strategy pingpong, which reclaims them, or a larger --buffer-size"
+        );
     }
+    let needed = in_use.saturating_add(requested).max(capacity.saturating_add(1));
+    format!("; try --buffer-size {} or larger", crate::units::suggest_size(needed))
 }
 
 /// Why a run stopped before its answers.
