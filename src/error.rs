@@ -34,8 +34,13 @@ fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize) -> Str
             "; leaky keeps every old set, so each round adds {requested} bytes: try --strategy pingpong, which reclaims them, or a larger --buffer-size"
         );
     }
-    let needed = in_use.saturating_add(requested).max(capacity.saturating_add(1));
-    format!("; try --buffer-size {} or larger", crate::units::suggest_size(needed))
+    let needed = in_use
+        .saturating_add(requested)
+        .max(capacity.saturating_add(1));
+    format!(
+        "; try --buffer-size {} or larger",
+        crate::units::suggest_size(needed)
+    )
 }
 
 /// Why a run stopped before its answers.
