@@ -15,6 +15,7 @@ use crate::cli::{Cli, Command, GenerateArgs, SolveArgs, StrategyKind};
 use crate::engine::{Limits, Observer, Snapshot, solve};
 use crate::error::SolveError;
 use crate::report::{Answers, RoundStats};
+use crate::sim::ElfSet;
 use crate::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
 
 /// The process's exit codes, documented in `--help` and the README.
@@ -238,7 +239,7 @@ fn go<S: Strategy>(
     limits: &Limits,
     observer: &mut dyn Observer,
 ) -> Result<Answers, SolveError> {
-    solve(strategy, input, limits, observer)
+    solve::<S, ElfSet<&S::Memory>>(strategy, input, limits, observer)
 }
 
 /// Creates `path` for writing, before any work starts.

@@ -9,19 +9,17 @@
 //!    so a bump buffer reclaims nothing (the write-up's footnote 5).
 //!    `Round 0` is reported.
 //! 3. Each round allocates one new set reserved for the elf count (where the
-//!    strategy says), fills it with [`step`], and releases the old one (or, for
+//!    strategy says), fills it with [`crate::sim::step`], and releases the old one (or, for
 //!    `tempcopy`, copies the new points back into the old set).
 //!
 //! It stops once part 1 (after round 10) and part 2 (the first round in which
 //! no elf moves) are both known, or at [`Limits::max_rounds`].
 
-use hashbrown::TryReserveError;
-
 use crate::alloc::{AllocVec, Arena};
+use crate::cells::{AllocFailure, Cells, Generation};
 use crate::error::{OutOfMemory, SolveError};
 use crate::grid::{Point2D, parse};
 use crate::report::{Answers, BufferLayout, BufferRound, RoundStats};
-use crate::sim::{ElfSet, empty_ground, step, try_new_set_in};
 use crate::strategy::Strategy;
 
 /// The round after which part 1 is measured.
@@ -71,16 +69,14 @@ impl<F: FnMut(&RoundStats, &dyn Snapshot)> Observer for F {
     }
 }
 
-struct State<'s, S: Strategy> {
+struct State<'s, S, C> {
     strategy: &'s S,
-    elves: &'s ElfSet<&'s S::Memory>,
+    elves: &'s C,
 }
 
-impl<S: Strategy> Snapshot for State<'_, S> {
+impl<S: Strategy, C: Generation> Snapshot for State<'_, S, C> {
     fn elves(&self) -> Vec<Point2D> {
-        let mut points: Vec<Point2D> = self.elves.iter().copied().collect();
-        points.sort_unstable_by_key(|p| (p.y, p.x));
-        points
+        self.elves.positions()
     }
 
     fn layouts(&self) -> Vec<BufferLayout> {
@@ -124,40 +120,49 @@ fn round_stats<S: Strategy>(strategy: &S, round: usize, elves_moved: usize) -> R
     }
 }
 
-/// Runs the puzzle on `input` under `strategy`, reporting every round to
-/// `observer`.
+/// Runs the puzzle on `input` under `strategy`, with the elves stored as
+/// `C`, reporting every round to `observer`.
 ///
 /// # Errors
 ///
 /// [`SolveError::Parse`] for an invalid input; [`SolveError::OutOfMemory`]
 /// when a buffer runs out, with the answers reached before.
-pub fn solve<S: Strategy>(
-    strategy: &S,
+pub fn solve<'m, S, C>(
+    strategy: &'m S,
     input: &[u8],
     limits: &Limits,
     observer: &mut dyn Observer,
-) -> Result<Answers, SolveError> {
+) -> Result<Answers, SolveError>
+where
+    S: Strategy,
+    C: Cells<&'m S::Memory>,
+{
     let home = strategy.home();
-    let oom = |round, memory: &S::Memory, requested, what| OutOfMemory {
-        strategy: S::NAME,
-        round,
-        buffer: memory.name(),
-        capacity: memory.capacity().unwrap_or(usize::MAX),
-        in_use: memory.in_use(),
-        requested,
-        what,
+    let out_of_memory = |round, memory: &S::Memory, requested, what, reached| {
+        let error = OutOfMemory {
+            strategy: S::NAME,
+            round,
+            buffer: memory.name(),
+            capacity: memory.capacity().unwrap_or(usize::MAX),
+            in_use: memory.in_use(),
+            requested,
+            what,
+        };
+        SolveError::OutOfMemory { error, reached }
     };
-    let fail = |error, reached| SolveError::OutOfMemory { error, reached };
+    let cells_oom = |round, memory, e: AllocFailure, reached| {
+        out_of_memory(round, memory, e.requested, C::WHAT, reached)
+    };
     for b in strategy.buffers() {
         b.start_window();
     }
 
-    // Round 0: the input into the buffer, parsed into the first set.
+    // Round 0: the input into the buffer, parsed into the first generation.
     home.set_label("input");
     let mut copy = AllocVec::new_in(home);
     if limits.input_in_buffer {
         copy.try_reserve_exact(input.len())
-            .map_err(|_| fail(oom(0, home, input.len(), "the input"), Answers::default()))?;
+            .map_err(|_| out_of_memory(0, home, input.len(), "the input", Answers::default()))?;
         copy.extend_from_slice(input);
     }
     let text = if limits.input_in_buffer {
@@ -166,18 +171,9 @@ pub fn solve<S: Strategy>(
         input
     };
     let parsed = parse(text)?;
-    let n = parsed.len();
-    let reserve_error = |round, memory: &S::Memory, e: TryReserveError, reached| {
-        let requested = match e {
-            TryReserveError::AllocError { layout } => layout.size(),
-            TryReserveError::CapacityOverflow => usize::MAX,
-        };
-        fail(oom(round, memory, requested, "the elf set"), reached)
-    };
     home.set_label("set");
-    let mut elves =
-        try_new_set_in(n, home).map_err(|e| reserve_error(0, home, e, Answers::default()))?;
-    elves.extend(parsed.points());
+    let mut elves = C::try_from_elves_in(&parsed, home)
+        .map_err(|e| cells_oom(0, home, e, Answers::default()))?;
     drop(copy);
     let mut answers = Answers::default();
     observer.round(
@@ -200,22 +196,23 @@ pub fn solve<S: Strategy>(
         strategy.begin_round(round)?;
         let memory = strategy.next_home(round);
         memory.set_label("set");
-        let mut next =
-            try_new_set_in(n, memory).map_err(|e| reserve_error(round, memory, e, answers))?;
-        let moved = step(&elves, &mut next, round);
+        let (next, moved) = elves
+            .try_step_in(round, memory)
+            .map_err(|e| cells_oom(round, memory, e, answers))?;
         if S::COPIES_BACK {
-            elves.clear();
-            elves.extend(next.iter().copied());
+            elves
+                .try_copy_back(&next)
+                .map_err(|e| cells_oom(round, home, e, answers))?;
             drop(next);
         } else {
-            // The old set is freed here.
+            // The old generation is freed here.
             elves = next;
         }
         if moved == 0 && answers.part2.is_none() {
             answers.part2 = Some(round);
         }
         if round == PART1_ROUNDS {
-            answers.part1 = Some(empty_ground(elves.iter().copied()));
+            answers.part1 = Some(elves.empty_ground());
         }
         observer.round(
             &round_stats(strategy, round, moved),

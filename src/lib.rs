@@ -4,6 +4,7 @@
 #[allow(unsafe_code)]
 pub mod alloc;
 pub mod app;
+pub mod cells;
 pub mod cli;
 pub mod engine;
 pub mod error;

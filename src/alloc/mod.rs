@@ -52,7 +52,7 @@
 //!   shared as `&FixedBufferAllocator`, through allocator-api2's
 //!   `impl Allocator for &A`.
 //! * *`allocate` returns exactly `layout.size()` bytes, aligned*: see
-//!   [`FixedBufferAllocator::bump`]; all arithmetic is checked and failure is
+//!   `FixedBufferAllocator::bump`; all arithmetic is checked and failure is
 //!   `Err(AllocError)`, never a panic. Zero-size requests are served like any
 //!   other (Zig's vtable `alloc` does the same), at a real address in the buffer.
 //! * *`deallocate`, `grow`, `shrink` receive a currently allocated block and a

@@ -1,0 +1,55 @@
+//! # The hash set as [`Cells`]
+//!
+//! The write-up's representation: every generation is one hashbrown table
+//! reserved for exactly the elf count, so inserting the elves never grows it.
+
+use hashbrown::TryReserveError;
+
+use super::{AllocFailure, Cells, Generation, sorted};
+use crate::alloc::Allocator;
+use crate::grid::Point2D;
+use crate::grid::parse::Elves;
+use crate::sim::{ElfSet, empty_ground, step, try_new_set_in};
+
+impl From<TryReserveError> for AllocFailure {
+    fn from(e: TryReserveError) -> Self {
+        let requested = match e {
+            TryReserveError::AllocError { layout } => layout.size(),
+            TryReserveError::CapacityOverflow => usize::MAX,
+        };
+        Self { requested }
+    }
+}
+
+impl<A: Allocator> Cells<A> for ElfSet<A> {
+    const WHAT: &'static str = "the elf set";
+
+    fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure> {
+        let mut set = try_new_set_in(elves.len(), alloc)?;
+        set.extend(elves.points());
+        Ok(set)
+    }
+
+    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), AllocFailure> {
+        let mut next = try_new_set_in(self.len(), alloc)?;
+        let moved = step(self, &mut next, round);
+        Ok((next, moved))
+    }
+
+    fn try_copy_back(&mut self, next: &Self) -> Result<(), AllocFailure> {
+        // `clear` keeps the capacity, which holds every elf: nothing allocates.
+        self.clear();
+        self.extend(next.iter().copied());
+        Ok(())
+    }
+}
+
+impl<A: Allocator> Generation for ElfSet<A> {
+    fn empty_ground(&self) -> u64 {
+        empty_ground(self.iter().copied())
+    }
+
+    fn positions(&self) -> Vec<Point2D> {
+        sorted(self.iter().copied().collect())
+    }
+}

@@ -1,0 +1,69 @@
+//! # Cells: how the elves are stored
+//!
+//! The driver ([`crate::engine::solve`]) is generic over the representation
+//! of the elves as well as over the strategy. A representation implements
+//! [`Cells`]: it is built in one allocation in a given allocator, and each
+//! round builds the next generation in one allocation in the allocator the
+//! strategy names. Two exist:
+//!
+//! * [`ElfSet`](crate::sim::ElfSet): the write-up's hashbrown set, reserved
+//!   for exactly the elf count;
+//! * `BitGrid`: one bit per cell over the elves' bounding box plus a margin.
+
+mod hashset;
+
+use crate::alloc::Allocator;
+use crate::grid::Point2D;
+use crate::grid::parse::Elves;
+
+/// An allocation that did not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AllocFailure {
+    /// The bytes requested (`usize::MAX` when the size itself overflowed).
+    pub requested: usize,
+}
+
+/// What can be read off one generation of elves, whatever its allocator.
+pub trait Generation {
+    /// Part 1's measure: empty cells in the elves' bounding rectangle.
+    fn empty_ground(&self) -> u64;
+
+    /// The elves' positions, sorted by (y, x).
+    fn positions(&self) -> Vec<Point2D>;
+}
+
+/// A representation of the elves that lives in an allocator `A`.
+pub trait Cells<A: Allocator>: Generation + Sized {
+    /// What the allocation holds, for messages: `the elf set`, `the bit grid`.
+    const WHAT: &'static str;
+
+    /// The first generation, from the parsed input, in one allocation in `alloc`.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocFailure`] when `alloc` cannot provide it.
+    fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure>;
+
+    /// Plays round `round` (1-based) into a new generation in one allocation
+    /// in `alloc`; returns it and how many elves moved.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocFailure`] when `alloc` cannot provide the new generation.
+    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), AllocFailure>;
+
+    /// `tempcopy`'s copy back: makes `self` hold `next`'s elves, reusing its
+    /// own block (growing it through the allocator it lives in if needed).
+    ///
+    /// # Errors
+    ///
+    /// [`AllocFailure`] when the block has to grow and cannot.
+    fn try_copy_back(&mut self, next: &Self) -> Result<(), AllocFailure>;
+}
+
+/// Sorts points by (y, x), the order reports and tests use.
+#[must_use]
+pub(crate) fn sorted(mut points: Vec<Point2D>) -> Vec<Point2D> {
+    points.sort_unstable_by_key(|p| (p.y, p.x));
+    points
+}
