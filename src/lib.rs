@@ -1,4 +1,5 @@
 //! day23
 #[allow(unsafe_code)]
 pub mod alloc;
+pub mod cells;
 pub mod grid;
