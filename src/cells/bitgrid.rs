@@ -75,8 +75,6 @@ pub const STRIP_WORDS: usize = 32;
 /// Words of a proposal plane per strip: the strip and one halo word per side.
 const SPAN: usize = STRIP_WORDS + 2;
 
-/// Words of a padded grid row per strip: the strip and two words per side.
-const PAD: usize = STRIP_WORDS + 4;
 
 /// Bits per word.
 const BITS: usize = 64;
@@ -588,84 +586,123 @@ impl Frame<'_> {
         moved
     }
 
-    /// Loads words `a - 2 .. b + 2` of row `q` (zeros outside the grid).
-    fn load(&self, q: usize, a: usize, b: usize, pad: &mut [u64; PAD]) {
-        pad.fill(0);
-        if q >= self.h {
+    /// Loads row `q` (zeros below the grid) into `row`: plan words `lo..hi`
+    /// of its cells and of their west and east neighbours. Plan word `k` is
+    /// grid word `a - 1 + k`.
+    #[inline(always)]
+    fn load(&self, q: usize, a: usize, (lo, hi): (usize, usize), row: &mut Row) {
+        let hi = hi.min(SPAN);
+        let Some(cells) = self.cur.get(q * self.w..(q + 1) * self.w) else {
+            // Below the grid: no elves.
+            for k in lo..hi {
+                row.x[k] = 0;
+                row.w[k] = 0;
+                row.e[k] = 0;
+                row.h[k] = 0;
+            }
             return;
+        };
+        // Plan word k is grid word g = a - 1 + k; `lo` makes g >= 0 and `hi`
+        // makes g < w. The neighbour words roll along, zero outside the grid.
+        let g0 = (a + lo).saturating_sub(1);
+        let mut l = if g0 > 0 { cells[g0 - 1] } else { 0 };
+        let mut c = cells.get(g0).copied().unwrap_or(0);
+        let mut g = g0;
+        for k in lo..hi {
+            g += 1;
+            let r = cells.get(g).copied().unwrap_or(0);
+            // Each cell's west neighbour: the word shifted east, with the
+            // carry from the word to the west; the east neighbour likewise.
+            let west = (c << 1) | (l >> 63);
+            let east = (c >> 1) | (r << 63);
+            row.x[k] = c;
+            row.w[k] = west;
+            row.e[k] = east;
+            row.h[k] = west | c | east;
+            (l, c) = (c, r);
         }
-        let row = &self.cur[q * self.w..(q + 1) * self.w];
-        let lo = a.saturating_sub(2);
-        let hi = self.w.min(b + 2);
-        let start = lo + 2 - a;
-        pad[start..start + (hi - lo)].copy_from_slice(&row[lo..hi]);
     }
 
     /// The round on words `a..b` of every row (`b - a <= STRIP_WORDS`).
     fn step_strip<const FIRST: usize>(&self, out: &mut [u64], a: usize, b: usize) -> usize {
         let n = (b - a).min(STRIP_WORDS);
-        let span = n + 2;
-        // Padded rows q - 1, q, q + 1 in slots q % 3.
-        let mut pads = [[0u64; PAD]; 3];
-        // Proposals of rows r - 2 ..= r + 2 in slots (q + 2) % 5; rows -2, -1
-        // and 0 hold no elves (the margin), so they stay empty.
+        // Plan words `lo..hi`: the halo words that lie outside the grid have
+        // no elves, so their plans stay as zeroed here.
+        let lo = usize::from(a == 0);
+        let hi = if b == self.w { n + 1 } else { n + 2 };
+        let span = (lo, hi);
+        // Rows q - 1, q, q + 1 (`rows[ri[0..3]]`) to plan row q.
+        let mut rows = [Row::EMPTY; 3];
+        let mut ri = [0, 1, 2];
+        // Proposals of rows r - 3 ..= r + 1 (`plans[pi[0..5]]`), rotated to
+        // r - 2 ..= r + 2 at the top of each row; rows -3 to 0
+        // hold no elves (the margin), so they stay empty.
         let mut plans = [Plans::NONE; 5];
-        for q in 0..3 {
-            self.load(q, a, b, &mut pads[q]);
+        let mut pi = [0, 1, 2, 3, 4];
+        for (q, row) in rows.iter_mut().enumerate() {
+            self.load(q, a, span, row);
         }
-        plan_row::<FIRST>(&pads[0], &pads[1], &pads[2], span, &mut plans[3]);
+        plan_row::<FIRST>([&rows[0], &rows[1], &rows[2]], span, &mut plans[4]);
         let mut moved = 0usize;
         for r in 0..self.h {
             // Proposals of row r + 2, from rows r + 1 ..= r + 3.
-            let q = r + 2;
-            self.load(q + 1, a, b, &mut pads[(q + 1) % 3]);
-            let (above, here, below) = (&pads[(q - 1) % 3], &pads[q % 3], &pads[(q + 1) % 3]);
-            plan_row::<FIRST>(above, here, below, span, &mut plans[(q + 2) % 5]);
-
+            ri.rotate_left(1);
+            pi.rotate_left(1);
+            self.load(r + 3, a, span, &mut rows[ri[2]]);
+            plan_row::<FIRST>(
+                [&rows[ri[0]], &rows[ri[1]], &rows[ri[2]]],
+                span,
+                &mut plans[pi[4]],
+            );
             let cur = &self.cur[r * self.w + a..r * self.w + b];
             let start = (r + self.dy) * self.out_w + self.dw + a;
             let dst = &mut out[start..start + n];
-            moved += resolve_row(
-                [
-                    &plans[r % 5],
-                    &plans[(r + 1) % 5],
-                    &plans[(r + 2) % 5],
-                    &plans[(r + 3) % 5],
-                    &plans[(r + 4) % 5],
-                ],
-                cur,
-                dst,
-            );
+            moved += resolve_row(pi.map(|i| &plans[i]), cur, dst);
         }
         moved
     }
 }
 
-/// The proposals of one row of a strip: `above`, `here`, `below` are padded
-/// rows (pad word `k + 1` is plan word `k`), `span` plan words are written.
+/// One grid row of a strip, ready for planning: per plan word, the cells
+/// (`x`), each cell's west (`w`) and east (`e`) neighbour, and any of the
+/// three (`h`).
+#[derive(Clone, Copy)]
+struct Row {
+    /// The cells.
+    x: [u64; SPAN],
+    /// Each cell's west neighbour.
+    w: [u64; SPAN],
+    /// Each cell's east neighbour.
+    e: [u64; SPAN],
+    /// `w | x | e`.
+    h: [u64; SPAN],
+}
+
+impl Row {
+    /// An empty row.
+    const EMPTY: Self = Self {
+        x: [0; SPAN],
+        w: [0; SPAN],
+        e: [0; SPAN],
+        h: [0; SPAN],
+    };
+}
+
+/// The proposals of the middle one of three rows: plan words `lo..hi`.
 #[inline(always)]
 fn plan_row<const FIRST: usize>(
-    above: &[u64; PAD],
-    here: &[u64; PAD],
-    below: &[u64; PAD],
-    span: usize,
+    [above, here, below]: [&Row; 3],
+    (lo, hi): (usize, usize),
     plans: &mut Plans,
 ) {
-    let span = span.min(SPAN);
-    // Each cell's west neighbour: this word shifted east, carry from the west.
-    let west = |l: u64, c: u64| (c << 1) | (l >> 63);
-    // Each cell's east neighbour.
-    let east = |c: u64, r: u64| (c >> 1) | (r << 63);
-    for k in 0..span {
-        let (al, ac, ar) = (above[k], above[k + 1], above[k + 2]);
-        let (cl, cc, cr) = (here[k], here[k + 1], here[k + 2]);
-        let (bl, bc, br) = (below[k], below[k + 1], below[k + 2]);
-        let north = ac | west(al, ac) | east(ac, ar);
-        let south = bc | west(bl, bc) | east(bc, br);
-        let w_side = west(al | cl | bl, ac | cc | bc);
-        let e_side = east(ac | cc | bc, ar | cr | br);
+    let hi = hi.min(SPAN);
+    for k in lo..hi {
+        let north = above.h[k];
+        let south = below.h[k];
+        let w_side = above.w[k] | here.w[k] | below.w[k];
+        let e_side = above.e[k] | here.e[k] | below.e[k];
         let sides = [north, south, w_side, e_side];
-        let mut rest = cc & (north | south | w_side | e_side);
+        let mut rest = here.x[k] & (north | south | w_side | e_side);
         let mut p = [0u64; 4];
         for i in 0..4 {
             let d = (FIRST + i) % 4;
