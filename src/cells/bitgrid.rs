@@ -35,11 +35,16 @@
 //! ```
 //!
 //! (an XOR because two proposals for the same cell cancel each other), and the
-//! number of elves that moved is the popcount of `moved`. The proposal planes
-//! of five consecutive rows live in a ring on the stack; rows wider than
-//! [`STRIP_WORDS`] words are done in vertical strips of that many words (plus
-//! one halo word on each side), so there is no per-elf loop and no memory
-//! besides the two grids.
+//! number of elves that moved is the popcount of `moved` (`u64::count_ones`).
+//!
+//! The pass goes down the rows once: each row's `X`, `west(X)`, `east(X)` and
+//! `X | west(X) | east(X)` are computed once, when the row is loaded, into a
+//! ring of three rows; the proposal planes of five consecutive rows live in a
+//! second ring; row `r` is written as soon as the proposals of row `r + 2`
+//! are known. Both rings are fixed arrays on the stack (about 8.7 KiB), so
+//! rows wider than [`STRIP_WORDS`] words are done in vertical strips of that
+//! many words, each with one halo word on either side. There is no per-elf
+//! loop, and no memory besides the stack and the two grids' blocks.
 //!
 //! ## Sizes and the byte formula
 //!
@@ -74,7 +79,6 @@ pub const STRIP_WORDS: usize = 32;
 
 /// Words of a proposal plane per strip: the strip and one halo word per side.
 const SPAN: usize = STRIP_WORDS + 2;
-
 
 /// Bits per word.
 const BITS: usize = 64;
@@ -131,7 +135,7 @@ impl GridDims {
             && self.height > 0
             && last_x <= i128::from(i32::MAX)
             && last_y <= i128::from(i32::MAX)
-            && bytes <= isize::MAX as usize
+            && isize::try_from(bytes).is_ok()
     }
 }
 
@@ -333,7 +337,10 @@ impl<A: Allocator> BitGrid<A> {
                 .x0
                 .checked_sub(if west == 1 { 64 } else { 0 })
                 .ok_or(BitGridError::TooLarge)?,
-            y0: d.y0.checked_sub(top as i32).ok_or(BitGridError::TooLarge)?,
+            y0: d
+                .y0
+                .checked_sub(i32::from(top == 1))
+                .ok_or(BitGridError::TooLarge)?,
             width_words: d
                 .width_words
                 .checked_add(west + east)
