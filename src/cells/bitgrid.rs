@@ -1167,8 +1167,8 @@ mod tests {
         let points = parse(LARGER);
         let dims = BitGrid::<Global>::dims_for(points.iter().copied()).unwrap();
         let bytes = BitGrid::<Global>::bytes_for(dims).unwrap();
-        // Room for the block but for no alignment padding: allocate 8 bytes
-        // first so the grid's block is aligned whatever the buffer's address.
+        // Room for the first grid and up to 7 bytes of alignment padding in
+        // front of it, whatever the buffer's address; `tiny` is one byte short.
         let mut buf = vec![MaybeUninit::<u8>::uninit(); bytes + 7];
         let fba = FixedBufferAllocator::new(&mut buf);
         let short = bytes - 1;
