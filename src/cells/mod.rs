@@ -8,8 +8,10 @@
 //!
 //! * [`ElfSet`](crate::sim::ElfSet): the write-up's hashbrown set, reserved
 //!   for exactly the elf count;
-//! * `BitGrid`: one bit per cell over the elves' bounding box plus a margin.
+//! * [`BitGrid`](bitgrid::BitGrid): one bit per cell over the elves'
+//!   bounding box plus a margin, rounds computed on whole words.
 
+pub mod bitgrid;
 mod hashset;
 
 use crate::alloc::Allocator;
