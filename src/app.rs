@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
-use crate::cli::{Cli, Command, GenerateArgs, SolveArgs, StrategyKind};
+use crate::cells::bitgrid::BitGrid;
+use crate::cli::{CellKind, Cli, Command, GenerateArgs, SolveArgs, StrategyKind};
 use crate::engine::{Limits, Observer, Snapshot, solve};
 use crate::error::SolveError;
 use crate::report::{Answers, RoundStats};
@@ -174,6 +175,8 @@ pub struct RunOptions {
     pub limits: Limits,
     /// Record allocator events.
     pub trace: bool,
+    /// How the elves are stored.
+    pub cells: CellKind,
 }
 
 /// Runs `kind` on `input` on a thread whose stack holds its buffers.
@@ -195,6 +198,7 @@ pub fn run_strategy(
     };
     let limits = options.limits;
     let tracing = options.trace;
+    let cells = options.cells;
     let outcome = with_stack_buffers(buffers, move |mut bufs| {
         let trace = Trace::new();
         let mut fba = |name: &'static str| {
@@ -207,16 +211,17 @@ pub fn run_strategy(
             }
         };
         let result = match kind {
-            StrategyKind::Leaky => go(&Leaky::new(fba("main")), input, &limits, observer),
+            StrategyKind::Leaky => go(&Leaky::new(fba("main")), cells, input, &limits, observer),
             StrategyKind::TempCopy => {
                 let main = fba("main");
-                go(&TempCopy::new(main, fba("temp")), input, &limits, observer)
+                let strategy = TempCopy::new(main, fba("temp"));
+                go(&strategy, cells, input, &limits, observer)
             }
             StrategyKind::PingPong => {
                 let a = fba("a");
-                go(&PingPong::new(a, fba("b")), input, &limits, observer)
+                go(&PingPong::new(a, fba("b")), cells, input, &limits, observer)
             }
-            StrategyKind::Heap => go(&Heap::new(), input, &limits, observer),
+            StrategyKind::Heap => go(&Heap::new(), cells, input, &limits, observer),
         };
         RunOutcome {
             result,
@@ -233,13 +238,18 @@ pub fn run_strategy(
     Ok(outcome)
 }
 
+/// Runs `strategy` with the elves stored as `cells`.
 fn go<S: Strategy>(
     strategy: &S,
+    cells: CellKind,
     input: &[u8],
     limits: &Limits,
     observer: &mut dyn Observer,
 ) -> Result<Answers, SolveError> {
-    solve::<S, ElfSet<&S::Memory>>(strategy, input, limits, observer)
+    match cells {
+        CellKind::HashSet => solve::<S, ElfSet<&S::Memory>>(strategy, input, limits, observer),
+        CellKind::BitGrid => solve::<S, BitGrid<&S::Memory>>(strategy, input, limits, observer),
+    }
 }
 
 /// Creates `path` for writing, before any work starts.
@@ -271,6 +281,7 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
             input_in_buffer: !args.input_on_heap,
         },
         trace: trace_out.is_some(),
+        cells: args.cells,
     };
     let mut printer = RoundPrinter {
         out: BufWriter::new(io::stdout()),

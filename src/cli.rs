@@ -52,6 +52,10 @@ pub struct SolveArgs {
     #[arg(short, long, value_enum, default_value_t = StrategyKind::PingPong)]
     pub strategy: StrategyKind,
 
+    /// How the elves are stored: a hash set (the write-up's) or a bit grid.
+    #[arg(short, long, value_enum, default_value_t = CellKind::HashSet)]
+    pub cells: CellKind,
+
     /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
     ///
     /// Strategies with two buffers get two of this size. The buffers live on
@@ -107,6 +111,28 @@ impl StrategyKind {
             Self::TempCopy => "tempcopy",
             Self::PingPong => "pingpong",
             Self::Heap => "heap",
+        }
+    }
+}
+
+/// How the elves are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CellKind {
+    /// A hashbrown set of points reserved for the elf count (the write-up's).
+    #[value(name = "hashset")]
+    HashSet,
+    /// One bit per cell over the elves' bounding box plus a margin.
+    #[value(name = "bitgrid")]
+    BitGrid,
+}
+
+impl CellKind {
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HashSet => "hashset",
+            Self::BitGrid => "bitgrid",
         }
     }
 }

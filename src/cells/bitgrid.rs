@@ -415,6 +415,30 @@ impl<A: Allocator> BitGrid<A> {
         Ok(())
     }
 
+    /// Grows the block to hold `words` words, through the allocator's
+    /// `grow` (Zig's `realloc`: in place when the block is the last one of a
+    /// fixed buffer, else a new block, a copy and a free). Does nothing when
+    /// the block is already that large.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::Alloc`] when the allocator cannot grow the block;
+    /// `self` is then unchanged.
+    pub fn try_grow_block(&mut self, words: usize) -> Result<(), BitGridError> {
+        let extra = words.saturating_sub(self.words.len());
+        if extra == 0 {
+            return Ok(());
+        }
+        self.words
+            .try_reserve_exact(extra)
+            .map_err(|_| BitGridError::Alloc {
+                requested_bytes: words.saturating_mul(8),
+            })?;
+        // The capacity is there: this only writes zeros.
+        self.words.resize(words, 0);
+        Ok(())
+    }
+
     /// Where the grid is and how big.
     #[must_use]
     pub fn dims(&self) -> GridDims {
@@ -747,6 +771,52 @@ fn resolve_row(p: [&Plans; 5], cur: &[u64], dst: &mut [u64]) -> usize {
         moved += gone.count_ones() as usize;
     }
     moved
+}
+
+impl<A: Allocator> super::Generation for BitGrid<A> {
+    fn empty_ground(&self) -> u64 {
+        BitGrid::empty_ground(self)
+    }
+
+    fn positions(&self) -> Vec<Point2D> {
+        // Row-major is the sorted (y, x) order already.
+        self.points().collect()
+    }
+}
+
+impl<A: Allocator> super::Cells<A> for BitGrid<A> {
+    const WHAT: &'static str = "the bit grid";
+
+    fn try_from_elves_in(
+        elves: &crate::grid::parse::Elves<'_>,
+        alloc: A,
+    ) -> Result<Self, super::AllocFailure> {
+        Self::try_from_points_in(elves.points(), alloc).map_err(Into::into)
+    }
+
+    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), super::AllocFailure> {
+        BitGrid::try_step_in(self, crate::sim::first_direction(round), alloc).map_err(Into::into)
+    }
+
+    fn try_copy_back(&mut self, next: &Self) -> Result<(), super::AllocFailure> {
+        if self.try_copy_from(next).is_err() {
+            // The new grid is larger: grow this block (in place, when it is
+            // the last one in its buffer), then copy.
+            self.try_grow_block(next.used)?;
+            self.try_copy_from(next)?;
+        }
+        Ok(())
+    }
+}
+
+impl From<BitGridError> for super::AllocFailure {
+    fn from(e: BitGridError) -> Self {
+        let requested = match e {
+            BitGridError::Alloc { requested_bytes } => requested_bytes,
+            BitGridError::TooLarge => usize::MAX,
+        };
+        Self { requested }
+    }
 }
 
 #[cfg(test)]

@@ -156,7 +156,7 @@ impl<'a> Elves<'a> {
     }
 
     /// The elves' positions, row by row, left to right.
-    pub fn points(&self) -> impl Iterator<Item = Point2D> + 'a {
+    pub fn points(&self) -> impl Iterator<Item = Point2D> + Clone + 'a {
         let body = self.body;
         body.split(|&b| b == b'\n')
             .zip(0i32..)

@@ -3,7 +3,9 @@
 use day23::cli::StrategyKind;
 use day23::report::Answers;
 
-use crate::common::{ALL, manifest, read, record};
+use day23::cli::CellKind;
+
+use crate::common::{ALL, manifest, read, record, record_cells};
 
 /// A buffer in which leaky finishes: the input, its padding, and one set for
 /// round 0 and for each round played.
@@ -27,9 +29,9 @@ fn every_bundled_input_gives_its_recorded_answers_under_every_strategy() {
             part1: Some(entry.part1),
             part2: Some(entry.part2),
         };
+        let rounds = entry.part2.max(10);
         for kind in ALL {
             // leaky keeps every set: give it a buffer large enough for the run.
-            let rounds = entry.part2.max(10);
             let size = match kind {
                 StrategyKind::Leaky => leaky_size(input.len(), entry.elves, rounds),
                 _ => 4 << 20,
@@ -37,6 +39,29 @@ fn every_bundled_input_gives_its_recorded_answers_under_every_strategy() {
             let run = record(kind, &input, size, None, false);
             assert_eq!(run.answers, Ok(expected), "{} under {kind:?}", entry.file);
             assert_eq!(run.rounds.len(), rounds + 1, "{}", entry.file);
+        }
+    }
+}
+
+#[test]
+fn every_bundled_input_gives_its_recorded_answers_with_the_bit_grid() {
+    // The bit grid is fast enough for every input, the 300x300 one included.
+    for entry in manifest() {
+        let input = read(&entry.file);
+        let expected = Answers {
+            part1: Some(entry.part1),
+            part2: Some(entry.part2),
+        };
+        for kind in ALL {
+            // A bit grid's leak is its bounding box's bytes per round: 6380
+            // rounds of the 300x300 input's grid take about 220 MB.
+            let size = if kind == StrategyKind::Leaky {
+                256 << 20
+            } else {
+                4 << 20
+            };
+            let run = record_cells(kind, CellKind::BitGrid, &input, size, None, false);
+            assert_eq!(run.answers, Ok(expected), "{} under {kind:?}", entry.file);
         }
     }
 }

@@ -262,3 +262,40 @@ fn trace_matches_the_round_figures() {
     assert_eq!(lines.len(), 3 + 2 * 20 + 1);
     assert_eq!(lines[lines.len() - 1], "a free 11 -> end_index=64");
 }
+
+#[test]
+fn bitgrid_cells_give_the_same_answers_with_their_own_figures() {
+    day23()
+        .args(["-i", &example(), "--cells", "bitgrid", "-s", "leaky"])
+        .assert()
+        .success()
+        .stdout(contains("Round 0 memuse: 128\nRound 1 memuse: 304\n"))
+        .stdout(contains("Part 1: 110\nPart 2: 20\n"));
+}
+
+#[test]
+fn tempcopy_grows_the_bit_grid_in_place_when_it_is_the_last_block() {
+    let path = std::env::temp_dir().join(format!("day23-trace-bg-{}.txt", std::process::id()));
+    day23()
+        .args([
+            "-i",
+            &example(),
+            "-c",
+            "bitgrid",
+            "-s",
+            "tempcopy",
+            "-q",
+            "--trace",
+        ])
+        .arg(&path)
+        .assert()
+        .success();
+    let trace = std::fs::read_to_string(&path).unwrap();
+    // Round 1's new grid (176 bytes) is larger than main's 72-byte grid: the
+    // copy back grows main's grid, which is its last block, in place.
+    assert!(
+        trace.contains("main resize 1 176 -> ok end_index=232\n"),
+        "{trace}"
+    );
+    assert!(!trace.contains("-> fail"), "{trace}");
+}

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use day23::app::{RunOptions, run_strategy};
-use day23::cli::StrategyKind;
+use day23::cli::{CellKind, StrategyKind};
 use day23::engine::{Limits, Snapshot};
 use day23::grid::Point2D;
 use day23::report::{Answers, RoundStats};
@@ -48,9 +48,31 @@ pub struct Recorded {
     pub elves: Vec<Vec<Point2D>>,
 }
 
-/// Runs `kind` on `input`, keeping every round's figures (and elves when asked).
+pub const CELLS: [CellKind; 2] = [CellKind::HashSet, CellKind::BitGrid];
+
+/// Runs `kind` on `input` with the hash set, keeping every round's figures
+/// (and elves when asked).
 pub fn record(
     kind: StrategyKind,
+    input: &[u8],
+    buffer_size: usize,
+    max_rounds: Option<usize>,
+    keep_elves: bool,
+) -> Recorded {
+    record_cells(
+        kind,
+        CellKind::HashSet,
+        input,
+        buffer_size,
+        max_rounds,
+        keep_elves,
+    )
+}
+
+/// [`record`] with the elves stored as `cells`.
+pub fn record_cells(
+    kind: StrategyKind,
+    cells: CellKind,
     input: &[u8],
     buffer_size: usize,
     max_rounds: Option<usize>,
@@ -65,6 +87,7 @@ pub fn record(
             input_in_buffer: true,
         },
         trace: false,
+        cells,
     };
     let mut observer = |stats: &RoundStats, snapshot: &dyn Snapshot| {
         rounds.push(stats.clone());

@@ -157,6 +157,7 @@ fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
             input_in_buffer: false,
         },
         trace: false,
+        cells: day23::cli::CellKind::HashSet,
     };
     let mut observer = |s: &day23::report::RoundStats, _: &dyn day23::engine::Snapshot| {
         first.get_or_insert(s.bytes_in_use);
@@ -184,4 +185,73 @@ fn out_of_memory_names_the_round_and_keeps_part1() {
     assert_eq!(reached.part2, None);
     assert_eq!(run.rounds.len(), 13);
     let _ = ALL;
+}
+
+#[test]
+fn bitgrid_figures_follow_the_grid_formula() {
+    use day23::alloc::Global;
+    use day23::cells::bitgrid::BitGrid;
+    use day23::cli::CellKind;
+    use day23::sim::first_direction;
+
+    // Each generation's block is width_words * height * 8 bytes (8-aligned,
+    // so no padding): leaky's figures grow by exactly that every round.
+    let input = read("example.txt");
+    let elves = parse(&input).unwrap();
+    let mut grid = BitGrid::try_from_points_in(elves.points(), Global).unwrap();
+    let mut sizes = vec![BitGrid::<Global>::bytes_for(grid.dims()).unwrap()];
+    for round in 1..=20 {
+        grid = grid.try_step_in(first_direction(round), Global).unwrap().0;
+        let dims = grid.dims();
+        assert_eq!(
+            BitGrid::<Global>::bytes_for(dims),
+            Some(dims.width_words * dims.height * 8)
+        );
+        sizes.push(dims.width_words * dims.height * 8);
+    }
+    let run = crate::common::record_cells(
+        StrategyKind::Leaky,
+        CellKind::BitGrid,
+        &input,
+        1 << 16,
+        None,
+        false,
+    );
+    assert_eq!(run.rounds[0].bytes_in_use, 56 + sizes[0]);
+    for (r, pair) in run.rounds.windows(2).enumerate() {
+        assert_eq!(
+            pair[1].bytes_in_use - pair[0].bytes_in_use,
+            sizes[r + 1],
+            "round {}",
+            r + 1
+        );
+    }
+    // pingpong: each round's buffer holds just that round's grid (plus the dead input in `a`).
+    let run = crate::common::record_cells(
+        StrategyKind::PingPong,
+        CellKind::BitGrid,
+        &input,
+        1 << 16,
+        None,
+        false,
+    );
+    for stats in &run.rounds {
+        let (a, b) = (stats.buffers[0].bytes_in_use, stats.buffers[1].bytes_in_use);
+        let expected = if stats.round % 2 == 0 {
+            (56 + sizes[stats.round], 0)
+        } else {
+            (56, sizes[stats.round])
+        };
+        assert_eq!((a, b), expected, "round {}", stats.round);
+    }
+    // heap: live bytes are the current grid.
+    let run = crate::common::record_cells(
+        StrategyKind::Heap,
+        CellKind::BitGrid,
+        &input,
+        0,
+        None,
+        false,
+    );
+    assert!(run.rounds.iter().all(|s| s.bytes_in_use == sizes[s.round]));
 }

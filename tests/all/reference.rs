@@ -8,7 +8,9 @@ use day23::cli::StrategyKind;
 use day23::grid::Point2D;
 use proptest::prelude::*;
 
-use crate::common::{ALL, read, record};
+use day23::cli::CellKind;
+
+use crate::common::{ALL, CELLS, read, record, record_cells};
 
 type Elves = BTreeSet<(i32, i32)>;
 
@@ -144,11 +146,15 @@ fn grid() -> impl Strategy<Value = String> {
     })
 }
 
-fn check_against_reference(text: &str, kind: StrategyKind) -> Result<(), TestCaseError> {
+fn check_against_reference(
+    text: &str,
+    kind: StrategyKind,
+    cells: CellKind,
+) -> Result<(), TestCaseError> {
     let mut elves = parse_reference(text);
     prop_assume!(!elves.is_empty());
     let rounds = 30;
-    let run = record(kind, text.as_bytes(), 1 << 20, Some(rounds), true);
+    let run = record_cells(kind, cells, text.as_bytes(), 1 << 20, Some(rounds), true);
     let played = run.rounds.len() - 1;
     prop_assert_eq!(to_set(&run.elves[0]), elves.clone());
     for round in 1..=played {
@@ -168,8 +174,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn tool_matches_the_reference_round_by_round(text in grid(), k in 0usize..4) {
-        check_against_reference(&text, ALL[k])?;
+    fn tool_matches_the_reference_round_by_round(text in grid(), k in 0usize..4, c in 0usize..2) {
+        check_against_reference(&text, ALL[k], CELLS[c])?;
     }
 
     #[test]
@@ -179,7 +185,8 @@ proptest! {
     ) {
         let line: String = cells.iter().map(|&c| if c { '#' } else { '.' }).collect();
         let text = if column { line.chars().map(|c| format!("{c}\n")).collect() } else { line + "\n" };
-        check_against_reference(&text, StrategyKind::PingPong)?;
+        check_against_reference(&text, StrategyKind::PingPong, CellKind::HashSet)?;
+        check_against_reference(&text, StrategyKind::TempCopy, CellKind::BitGrid)?;
     }
 }
 
