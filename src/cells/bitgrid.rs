@@ -1080,6 +1080,7 @@ mod tests {
         })]
 
         #[test]
+        #[cfg_attr(miri, ignore = "safe code over safe Vec; the allocator's own tests cover Miri")]
         fn random_grids_match_reference(points in field()) {
             let rounds = if cfg!(miri) { 4 } else { 30 };
             check_against_reference(&points, rounds, &[STRIP_WORDS, 1]);
@@ -1087,6 +1088,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage")]
     fn larger_example_part1_110_part2_20() {
         assert_eq!(solve(&parse(LARGER)), (110, 20));
     }
@@ -1099,6 +1101,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage")]
     fn larger_example_matches_reference_every_round() {
         check_against_reference(&parse(LARGER), 25, &[STRIP_WORDS, 1]);
     }
