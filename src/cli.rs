@@ -111,6 +111,29 @@ impl StrategyKind {
     }
 }
 
+/// The output's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Round lines for one strategy, a summary table for several.
+    Text,
+    /// One JSON object: the input, then per strategy a summary and every round.
+    Json,
+    /// One row per strategy and round, with a fixed header.
+    Csv,
+}
+
+impl Format {
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Csv => "csv",
+        }
+    }
+}
+
 /// Options of `generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {

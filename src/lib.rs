@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod grid;
 pub mod report;
