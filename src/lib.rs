@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod generate;
 pub mod grid;
+pub mod progress;
 pub mod report;
 pub mod sim;
 pub mod strategy;
