@@ -1,8 +1,17 @@
 //! # The application: from parsed flags to output and an exit code
 //!
 //! Reads the input (bounded), creates output files before any work starts,
-//! runs the chosen strategy on a thread whose stack holds its buffers, prints
-//! `Round i memuse: N` lines as the rounds complete, then the answers.
+//! runs the chosen strategies one after another, each on a thread whose stack
+//! holds its own buffers, and prints as the rounds complete: for one strategy
+//! in text format the `Round i memuse: N` lines then the answers, exactly as
+//! the write-up does; with `--layout` a picture of each buffer. Every run's
+//! rounds are recorded into a [`Comparison`], from which the summary table,
+//! JSON, CSV and the SVG plot are drawn ([`crate::export`]).
+//!
+//! Exit codes: a single strategy whose buffer runs out exits 3, whatever the
+//! format. A comparison of several strategies exits 0 when one runs out: the
+//! comparison itself succeeded, and its output shows where each ran out.
+//! Strategies that disagree on an answer (a bug) exit 1 after the output.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
@@ -11,11 +20,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
-use crate::cli::{Cli, Command, GenerateArgs, SolveArgs, StrategyKind};
+use crate::cli::{Cli, Command, Format, GenerateArgs, SolveArgs, StrategyKind};
 use crate::engine::{Limits, Observer, Snapshot, solve};
 use crate::error::SolveError;
-use crate::report::{Answers, RoundStats};
+use crate::export::{Exporter, Output, SvgExporter, exporter, layout};
+use crate::progress::{Progress, RunProgress};
+use crate::report::{Answers, Comparison, Outcome, RoundStats, RunReport};
 use crate::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
+use crate::units::thousands;
 
 /// The process's exit codes, documented in `--help` and the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,10 +127,10 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Prints each round as the write-up does, and remembers a write error.
+/// Writes text lines as the rounds complete, and remembers a write error
+/// (reported once the run is over).
 struct RoundPrinter<W: Write> {
     out: W,
-    quiet: bool,
     error: Option<io::Error>,
 }
 
@@ -128,6 +140,27 @@ impl<W: Write> RoundPrinter<W> {
             && let Err(e) = writeln!(self.out, "{line}")
         {
             self.error = Some(e);
+        }
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(bytes)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes, and returns the first write error.
+    fn finish(&mut self) -> io::Result<()> {
+        if self.error.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.error = Some(e);
+        }
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 }
@@ -147,11 +180,71 @@ pub fn round_line(stats: &RoundStats) -> String {
     line
 }
 
-impl<W: Write> Observer for RoundPrinter<W> {
-    fn round(&mut self, stats: &RoundStats, _: &dyn Snapshot) {
-        if !self.quiet {
-            self.write_line(format_args!("{}", round_line(stats)));
+/// When and how wide to draw the layout pictures.
+#[derive(Debug, Clone, Copy)]
+struct LayoutOptions {
+    /// Draw after rounds 0, k, 2k, ...
+    every: usize,
+    /// Columns per line.
+    width: usize,
+}
+
+/// Watches one strategy's run: records every round, prints round lines and
+/// layout pictures, and feeds the progress line.
+struct RunObserver<'p, W: Write> {
+    printer: &'p mut RoundPrinter<W>,
+    strategy: &'static str,
+    print_rounds: bool,
+    layout: Option<LayoutOptions>,
+    legend_printed: &'p mut bool,
+    said_no_layout: bool,
+    rounds: Vec<RoundStats>,
+    elves: Option<usize>,
+    progress: RunProgress,
+}
+
+impl<W: Write> Observer for RunObserver<'_, W> {
+    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
+        if stats.round == 0 {
+            self.elves = Some(snapshot.elves().len());
         }
+        let draw = self.layout.filter(|l| stats.round.is_multiple_of(l.every));
+        match draw {
+            Some(options) => {
+                let layouts = snapshot.layouts();
+                if layouts.is_empty() {
+                    if !self.said_no_layout {
+                        self.said_no_layout = true;
+                        self.printer.write_line(format_args!(
+                            "No layout for {}: it has no buffer, only the global heap.",
+                            self.strategy
+                        ));
+                    }
+                    if self.print_rounds {
+                        self.printer
+                            .write_line(format_args!("{}", round_line(stats)));
+                    }
+                } else {
+                    if !*self.legend_printed {
+                        *self.legend_printed = true;
+                        self.printer.write_line(format_args!("{}", layout::LEGEND));
+                    }
+                    self.printer
+                        .write_line(format_args!("{}", round_line(stats)));
+                    for l in &layouts {
+                        self.printer
+                            .write_line(format_args!("{}", layout::line(l, options.width)));
+                    }
+                }
+            }
+            None if self.print_rounds => {
+                self.printer
+                    .write_line(format_args!("{}", round_line(stats)));
+            }
+            None => {}
+        }
+        self.rounds.push(stats.clone());
+        self.progress.round(stats);
     }
 }
 
@@ -248,6 +341,31 @@ fn create(path: &PathBuf) -> Result<BufWriter<File>> {
     Ok(BufWriter::new(file))
 }
 
+/// The layout's width: `--width`, else `$COLUMNS`, else the terminal's, else 80.
+fn layout_width(flag: Option<u16>) -> usize {
+    if let Some(width) = flag {
+        return usize::from(width);
+    }
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 20);
+    columns
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .unwrap_or(80)
+        .clamp(40, 1000)
+}
+
+/// The buffers a strategy gets, for messages.
+fn buffer_names(kind: StrategyKind) -> &'static str {
+    match kind {
+        StrategyKind::Leaky => "buffer main",
+        StrategyKind::TempCopy => "buffers main and temp",
+        StrategyKind::PingPong => "buffers a and b",
+        StrategyKind::Heap => "the global heap",
+    }
+}
+
 fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     let Some(path) = &args.input else {
         bail!("no input given: use --input PATH (or --input - for standard input)");
@@ -259,9 +377,54 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     }
+    let strategies = args.strategies();
+    let single = strategies.len() == 1;
+    let layout_every = args.layout_every();
+    let output_is_stdout = args
+        .output
+        .as_ref()
+        .is_none_or(|p| p.as_path() == Path::new("-"));
+    if args.format != Format::Text && layout_every.is_some() && output_is_stdout {
+        eprintln!(
+            "day23: --layout draws to standard output, where --format {} would go too;\n\
+             add --output PATH for the export, or use --format text.",
+            args.format.name()
+        );
+        return Ok(ExitCode::Usage);
+    }
+
+    // Every output is created before any work starts.
     let mut trace_out = args.trace.as_ref().map(create).transpose()?;
+    let output = Output::create(args.output.as_deref())?;
+    let mut plot_out = args.plot.as_ref().map(create).transpose()?;
     let input = read_input(path)?;
     let name = display_name(path);
+
+    // Text goes to the output; with an export format, layout pictures go to
+    // standard output and the export to the (then necessarily other) output.
+    let (text_out, mut export_out) = if args.format == Format::Text {
+        (output, None)
+    } else {
+        (Output::stdout(), Some(output))
+    };
+    let text_is_stdout = text_out.is_stdout();
+    let mut printer = RoundPrinter {
+        out: text_out,
+        error: None,
+    };
+    let print_rounds = single && args.format == Format::Text && !args.quiet;
+    let layout = layout_every
+        .filter(|_| !args.quiet)
+        .map(|every| LayoutOptions {
+            every,
+            width: layout_width(args.width),
+        });
+    let live_text = print_rounds || layout.is_some();
+    let mut progress = Progress::new(
+        !args.quiet
+            && io::stderr().is_terminal()
+            && !(live_text && text_is_stdout && io::stdout().is_terminal()),
+    );
 
     let options = RunOptions {
         buffer_size: args.buffer_size,
@@ -271,58 +434,164 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         },
         trace: trace_out.is_some(),
     };
-    let mut printer = RoundPrinter {
-        out: BufWriter::new(io::stdout()),
-        quiet: args.quiet,
-        error: None,
-    };
-    let outcome = run_strategy(args.strategy, &input, &options, &mut printer)?;
+    let mut legend_printed = false;
+    let mut reports = Vec::with_capacity(strategies.len());
+    let mut elves = None;
+    let mut failure = None;
+    for (i, &kind) in strategies.iter().enumerate() {
+        if !single && layout.is_some() {
+            if i > 0 {
+                printer.write_line(format_args!(""));
+            }
+            printer.write_line(format_args!(
+                "{} ({}):",
+                kind.name(),
+                match kind {
+                    StrategyKind::Heap => buffer_names(kind).to_owned(),
+                    _ => format!(
+                        "{} of {} bytes",
+                        buffer_names(kind),
+                        thousands(args.buffer_size as u64)
+                    ),
+                }
+            ));
+        }
+        let mut observer = RunObserver {
+            printer: &mut printer,
+            strategy: kind.name(),
+            print_rounds,
+            layout,
+            legend_printed: &mut legend_printed,
+            said_no_layout: false,
+            rounds: Vec::new(),
+            elves: None,
+            progress: progress.run(kind.name()),
+        };
+        let outcome = run_strategy(kind, &input, &options, &mut observer);
+        let (rounds, run_elves) = (observer.rounds, observer.elves);
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                progress.finish();
+                return Err(e);
+            }
+        };
+        if let (Some(out), Some(path)) = (&mut trace_out, &args.trace) {
+            let prefix = if single { "" } else { kind.name() };
+            write_trace(out, prefix, &outcome.trace)
+                .with_context(|| format!("could not write '{}'", path.display()))?;
+        }
+        let (answers, ending) = match outcome.result {
+            Ok(answers) => (answers, Outcome::completed(&answers, &rounds)),
+            Err(SolveError::OutOfMemory { error, reached }) => {
+                let ending = Outcome::from(&error);
+                failure.get_or_insert(error);
+                (reached, ending)
+            }
+            Err(e @ SolveError::Parse(_)) => {
+                progress.finish();
+                return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
+            }
+            Err(e) => {
+                progress.finish();
+                return Err(e.into());
+            }
+        };
+        progress.finish_run(format!(
+            "{}: {}",
+            kind.name(),
+            crate::export::table::outcome_text(&ending)
+        ));
+        elves = elves.or(run_elves);
+        let buffered = kind != StrategyKind::Heap;
+        reports.push(RunReport::new(
+            kind.name(),
+            buffered.then_some(args.buffer_size),
+            run_elves.unwrap_or(0),
+            ending,
+            answers,
+            rounds,
+        ));
+    }
+    progress.finish();
+    let elves = elves
+        .or_else(|| crate::grid::parse(&input).ok().map(|p| p.len()))
+        .unwrap_or(0);
+    for report in &mut reports {
+        report.elves = elves;
+    }
+    let comparison = Comparison::new(name, elves, args.buffer_size, reports);
+    let agreed = comparison.agreed_answers();
 
-    if let (Some(out), Some(path)) = (&mut trace_out, &args.trace) {
-        write_trace(out, &outcome.trace)
+    let answer_lines = |answers: &Answers| {
+        let mut text = String::new();
+        if let Some(part1) = answers.part1 {
+            text += &format!("Part 1: {part1}\n");
+        }
+        if let Some(part2) = answers.part2 {
+            text += &format!("Part 2: {part2}\n");
+        }
+        text
+    };
+    match export_out.as_mut() {
+        // An export: the export to its output, the layout (if any) already
+        // went to standard output.
+        Some(out) => {
+            let bytes = exporter(args.format).serialize(&comparison)?;
+            out.write_all_and_flush(&bytes)?;
+        }
+        None if single => {
+            let answers = comparison.strategies[0].answers;
+            printer.write_bytes(answer_lines(&answers).as_bytes());
+        }
+        None if args.quiet => {
+            if let Ok(answers) = &agreed {
+                printer.write_bytes(answer_lines(answers).as_bytes());
+            }
+        }
+        None => {
+            if layout.is_some() {
+                printer.write_line(format_args!(""));
+            }
+            let bytes = exporter(Format::Text).serialize(&comparison)?;
+            printer.write_bytes(&bytes);
+        }
+    }
+    let written = printer.finish();
+    printer.out.check(written)?;
+    if let (Some(out), Some(path)) = (&mut plot_out, &args.plot) {
+        let svg = SvgExporter::default().serialize(&comparison)?;
+        out.write_all(&svg)
+            .and_then(|()| out.flush())
             .with_context(|| format!("could not write '{}'", path.display()))?;
     }
-    let (answers, failure) = match outcome.result {
-        Ok(answers) => (answers, None),
-        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(error)),
-        Err(e @ SolveError::Parse(_)) => {
-            return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
+
+    agreed?;
+    if single {
+        if let Some(error) = failure {
+            eprintln!("Error: {error}");
+            return Ok(ExitCode::OutOfMemory);
         }
-        Err(e) => return Err(e.into()),
-    };
-    if let Some(part1) = answers.part1 {
-        printer.write_line(format_args!("Part 1: {part1}"));
-    }
-    if let Some(part2) = answers.part2 {
-        printer.write_line(format_args!("Part 2: {part2}"));
-    }
-    if printer.error.is_none()
-        && let Err(e) = printer.out.flush()
-    {
-        printer.error = Some(e);
-    }
-    match printer.error {
-        Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(e).context("could not write to standard output");
+        let answers = comparison.strategies[0].answers;
+        if answers.part1.is_none() || answers.part2.is_none() {
+            let rounds = args.max_rounds.unwrap_or(0);
+            eprintln!(
+                "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
+            );
         }
-        _ => {}
-    }
-    if let Some(error) = failure {
-        eprintln!("Error: {error}");
-        return Ok(ExitCode::OutOfMemory);
-    }
-    if answers.part1.is_none() || answers.part2.is_none() {
-        let rounds = args.max_rounds.unwrap_or(0);
-        eprintln!(
-            "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
-        );
     }
     Ok(ExitCode::Success)
 }
 
-fn write_trace(out: &mut impl Write, events: &[TraceEvent]) -> io::Result<()> {
+/// Writes the events one per line, each after `prefix` and a space when
+/// `prefix` is not empty (the strategy's name, in a comparison).
+fn write_trace(out: &mut impl Write, prefix: &str, events: &[TraceEvent]) -> io::Result<()> {
     for event in events {
-        writeln!(out, "{event}")?;
+        if prefix.is_empty() {
+            writeln!(out, "{event}")?;
+        } else {
+            writeln!(out, "{prefix} {event}")?;
+        }
     }
     out.flush()
 }
