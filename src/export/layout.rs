@@ -17,8 +17,9 @@
 //!
 //! A cell shows the kind that has the most bytes in it, ignoring free bytes
 //! when there are any others (so anything in use shows, rounded up to a
-//! cell); ties go to the first kind in the table. A live set always shows,
-//! in at least one cell. The exact numbers follow the bar.
+//! cell); ties go to live, input, dead, padding in that order. Every kind of
+//! block present (input, live, dead) shows in at least one cell, taken from
+//! a kind that has others. The exact numbers follow the bar.
 
 use crate::report::BufferLayout;
 use crate::units::thousands;
@@ -116,14 +117,24 @@ pub fn bar(layout: &BufferLayout, cells: usize) -> String {
             best
         })
         .collect();
-    if !kinds.contains(&Kind::Live)
-        && let Some((j, _)) = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c[Kind::Live as usize] > 0)
-            .max_by_key(|(j, c)| (c[Kind::Live as usize], usize::MAX - j))
-    {
-        kinds[j] = Kind::Live;
+    // Every kind of block present shows somewhere: in the cell with the most
+    // of it whose own kind still shows elsewhere (or is padding or free).
+    for kind in [Kind::Live, Kind::Input, Kind::Dead] {
+        if kinds.contains(&kind) {
+            continue;
+        }
+        let mut candidates: Vec<usize> = (0..cells)
+            .filter(|&j| counts[j][kind as usize] > 0)
+            .collect();
+        candidates.sort_by_key(|&j| (usize::MAX - counts[j][kind as usize], j));
+        for j in candidates {
+            let current = kinds[j];
+            let elsewhere = kinds.iter().filter(|&&k| k == current).count() > 1;
+            if matches!(current, Kind::Pad | Kind::Free) || elsewhere {
+                kinds[j] = kind;
+                break;
+            }
+        }
     }
     kinds.iter().map(|&k| MARKS[k as usize]).collect()
 }
@@ -198,6 +209,22 @@ mod tests {
             ],
         );
         assert_eq!(bar(&l, 10), "iixxxxx##.");
+    }
+
+    #[test]
+    fn a_small_input_still_shows_next_to_the_set() {
+        // 6448 bytes in 47 cells of 137: cell 0 has 56 input, 8 padding, 73 live.
+        let l = layout(
+            6448,
+            368,
+            vec![
+                block(0, 0, 56, "input", false),
+                block(64, 8, 304, "set", true),
+            ],
+        );
+        assert_eq!(bar(&l, 47), format!("i##{}", ".".repeat(44)));
+        // One cell for both: the live set keeps it.
+        assert_eq!(bar(&l, 1), "#");
     }
 
     #[test]
