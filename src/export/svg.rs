@@ -3,7 +3,9 @@
 //! Drawn with `plotters`' SVG backend only (no bitmap backend, no system
 //! fonts: the text is SVG `<text>` in `sans-serif`, laid out by the viewer).
 //! One line per strategy (the sum over its buffers), a cross where a strategy
-//! ran out of memory, and a horizontal line at the buffer size. When the
+//! ran out of memory, and a horizontal line at the buffer size. A line that
+//! a later strategy's line covers exactly (tempcopy and pingpong use the same
+//! bytes) is drawn wider underneath, and its label says so. When the
 //! values span an order of magnitude or more, the y axis is logarithmic in
 //! powers of two, so every line stays readable.
 
@@ -88,7 +90,8 @@ impl Exporter for SvgExporter {
                 SVGBackend::with_string(&mut svg, (self.width, self.height)).into_drawing_area();
             if max / min >= 10.0 {
                 let lo = min.log2().floor().exp2();
-                let hi = (max * 1.01).log2().ceil().exp2().max(lo * 2.0);
+                // Headroom above the top value, for the legend and the marker.
+                let hi = (max * 1.25).log2().ceil().exp2().max(lo * 2.0);
                 let labels = (hi / lo).log2().round() as usize + 1;
                 draw(
                     &root,
@@ -169,8 +172,25 @@ where
         ))
         .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], BUFFER_LINE.stroke_width(1)));
 
-    for run in &c.strategies {
+    for (i, run) in c.strategies.iter().enumerate() {
         let col = color(run.strategy);
+        // A line that a later one covers exactly is drawn wider, as a halo
+        // around it, and its label says so.
+        let covered_by = c.strategies[i + 1..]
+            .iter()
+            .find(|later| {
+                later.rounds.len() == run.rounds.len()
+                    && later
+                        .rounds
+                        .iter()
+                        .zip(&run.rounds)
+                        .all(|(a, b)| a.bytes_in_use == b.bytes_in_use)
+            })
+            .map(|later| later.strategy);
+        let (width, note) = match covered_by {
+            Some(other) => (6, format!(" (under {other})")),
+            None => (2, String::new()),
+        };
         let label = match run.outcome {
             Outcome::OutOfMemory { round, .. } => {
                 format!(
@@ -197,11 +217,11 @@ where
         chart
             .draw_series(LineSeries::new(
                 run.rounds.iter().map(|r| (r.round, r.bytes_in_use as f64)),
-                col.stroke_width(2),
+                col.stroke_width(width),
             ))
             .map_err(err)?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], col.stroke_width(2)));
+            .label(label + &note)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], col.stroke_width(width)));
         if let Outcome::OutOfMemory { round, .. } = run.outcome {
             chart
                 .draw_series(std::iter::once(Cross::new(
