@@ -127,8 +127,8 @@ pub struct SolveArgs {
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     pub layout_every: Option<u32>,
 
-    /// Width of the layout lines in columns (default: $COLUMNS, else the
-    /// terminal's width, else 80).
+    /// Width of the layout lines in columns, 40 to 1000 (default: $COLUMNS,
+    /// else the terminal's width, else 80).
     #[arg(long, value_name = "COLS", value_parser = clap::value_parser!(u16).range(40..=1000))]
     pub width: Option<u16>,
 
