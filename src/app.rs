@@ -497,11 +497,12 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
                 return Err(e.into());
             }
         };
-        progress.finish_run(format!(
-            "{}: {}",
-            kind.name(),
-            crate::export::table::outcome_text(&ending)
-        ));
+        progress.finish_run(match ending {
+            Outcome::OutOfMemory { round, .. } => {
+                format!("{}: out of memory in round {round}", kind.name())
+            }
+            Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{}: done", kind.name()),
+        });
         elves = elves.or(run_elves);
         let buffered = kind != StrategyKind::Heap;
         reports.push(RunReport::new(

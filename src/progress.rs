@@ -63,7 +63,8 @@ impl Progress {
         }
     }
 
-    /// Records how a strategy's run ended (`leaky: out of memory in round 12`).
+    /// Records how a strategy's run ended (`leaky: out of memory in round 12`,
+    /// `pingpong: done`).
     pub fn finish_run(&mut self, summary: String) {
         self.done.push(summary);
     }
@@ -108,7 +109,7 @@ impl RunProgress {
         }
         self.shown = true;
         bar.set_message(format!(
-            "{}{} round {}: {} elves moved, {} in use",
+            "{}{} round {}: {} moved, {} in use",
             self.prefix,
             self.strategy,
             thousands(stats.round as u64),
