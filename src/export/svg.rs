@@ -14,6 +14,7 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
 use super::Exporter;
+use super::table::outcome_text;
 use crate::report::{Comparison, Outcome};
 use crate::units::{human_bytes, thousands};
 
@@ -191,29 +192,7 @@ where
             Some(other) => (6, format!(" (under {other})")),
             None => (2, String::new()),
         };
-        let label = match run.outcome {
-            Outcome::OutOfMemory { round, .. } => {
-                format!(
-                    "{}: out of memory in round {}",
-                    run.strategy,
-                    thousands(round as u64)
-                )
-            }
-            Outcome::Finished { rounds } => {
-                format!(
-                    "{}: finished, {} rounds",
-                    run.strategy,
-                    thousands(rounds as u64)
-                )
-            }
-            Outcome::Stopped { rounds } => {
-                format!(
-                    "{}: stopped, {} rounds",
-                    run.strategy,
-                    thousands(rounds as u64)
-                )
-            }
-        };
+        let label = format!("{}: {}", run.strategy, outcome_text(&run.outcome));
         chart
             .draw_series(LineSeries::new(
                 run.rounds.iter().map(|r| (r.round, r.bytes_in_use as f64)),

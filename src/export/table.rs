@@ -97,12 +97,22 @@ impl Table {
     }
 }
 
+/// `1 round`, `969 rounds`, `2,637 rounds`.
+#[must_use]
+pub fn rounds_text(n: usize) -> String {
+    if n == 1 {
+        "1 round".to_owned()
+    } else {
+        format!("{} rounds", thousands(n as u64))
+    }
+}
+
 /// How a run ended, in a few words.
 #[must_use]
 pub fn outcome_text(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Finished { rounds } => format!("finished, {} rounds", thousands(*rounds as u64)),
-        Outcome::Stopped { rounds } => format!("stopped, {} rounds", thousands(*rounds as u64)),
+        Outcome::Finished { rounds } => format!("finished, {}", rounds_text(*rounds)),
+        Outcome::Stopped { rounds } => format!("stopped, {}", rounds_text(*rounds)),
         Outcome::OutOfMemory { round, .. } => {
             format!("out of memory in round {}", thousands(*round as u64))
         }
@@ -220,11 +230,11 @@ impl Exporter for TableExporter {
                 (Some(n), Some(rounds)) => writeln!(
                     out,
                     "* {} ran out of memory in round {}. Predicted from its growth per round:\n  \
-                     --buffer-size {n} ({}) lasts the {} rounds the others played.",
+                     --buffer-size {n} ({}) lasts the {} the others played.",
                     run.strategy,
                     thousands(round as u64),
                     human_bytes(n),
-                    thousands(rounds as u64)
+                    rounds_text(rounds)
                 ),
                 _ => writeln!(
                     out,
@@ -236,5 +246,45 @@ impl Exporter for TableExporter {
             };
         }
         Ok(out.into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_read_as_words() {
+        assert_eq!(
+            outcome_text(&Outcome::Stopped { rounds: 1 }),
+            "stopped, 1 round"
+        );
+        assert_eq!(
+            outcome_text(&Outcome::Finished { rounds: 2637 }),
+            "finished, 2,637 rounds"
+        );
+        assert_eq!(growth(Some(36_880.0)), "36,880");
+        assert_eq!(growth(Some(-3.0)), "-3");
+        assert_eq!(growth(Some(1.25)), "1.2");
+        assert_eq!(growth(None), "-");
+    }
+
+    #[test]
+    fn table_aligns_columns_and_trims_trailing_space() {
+        let table = Table {
+            columns: vec![("", "name", Align::Left), ("bytes", "total", Align::Right)],
+            rows: vec![
+                vec!["leaky".to_owned(), "4,172,416".to_owned()],
+                vec!["heap".to_owned(), "304".to_owned()],
+            ],
+        };
+        assert_eq!(
+            table.render(),
+            "           bytes\n\
+             name       total\n\
+             -----  ---------\n\
+             leaky  4,172,416\n\
+             heap         304\n"
+        );
     }
 }
