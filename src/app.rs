@@ -356,6 +356,23 @@ fn layout_width(flag: Option<u16>) -> usize {
         .clamp(40, 1000)
 }
 
+/// Fails when `output` is the input file: creating it would empty the input
+/// before it is read.
+fn refuse_input_as_output(input: &Path, output: &Path, flag: &str) -> Result<()> {
+    let dash = Path::new("-");
+    if input != dash
+        && output != dash
+        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
+        && a == b
+    {
+        bail!(
+            "could not create '{}' for {flag}: it is the input, which it would erase; choose another path",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
 /// The buffers a strategy gets, for messages.
 fn buffer_names(kind: StrategyKind) -> &'static str {
     match kind {
@@ -393,7 +410,16 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         return Ok(ExitCode::Usage);
     }
 
-    // Every output is created before any work starts.
+    // Every output is created before any work starts, and none over the input.
+    for (flag, out) in [
+        ("--output", &args.output),
+        ("--plot", &args.plot),
+        ("--trace", &args.trace),
+    ] {
+        if let Some(out) = out {
+            refuse_input_as_output(path, out, flag)?;
+        }
+    }
     let mut trace_out = args.trace.as_ref().map(create).transpose()?;
     let output = Output::create(args.output.as_deref())?;
     let mut plot_out = args.plot.as_ref().map(create).transpose()?;

@@ -569,6 +569,28 @@ fn output_or_plot_to_a_bad_path_fails_at_once_naming_it() {
 }
 
 #[test]
+fn an_output_over_the_input_is_refused_and_the_input_kept() {
+    let path = temp_path("input-and-output.txt");
+    let example = read("example.txt");
+    std::fs::write(&path, &example).unwrap();
+    for flag in ["--output", "--plot", "--trace"] {
+        day23()
+            .arg("-i")
+            .arg(&path)
+            .arg(flag)
+            .arg(&path)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(contains(format!(
+                "could not create '{}' for {flag}: it is the input",
+                path.display()
+            )));
+        assert_eq!(std::fs::read(&path).unwrap(), example, "{flag}");
+    }
+}
+
+#[test]
 fn trace_of_a_comparison_names_the_strategy_on_every_line() {
     let path = temp_path("trace.txt");
     day23()
