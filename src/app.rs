@@ -22,7 +22,7 @@ use anyhow::{Context, Result, bail};
 use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
 use crate::cli::{Cli, Command, Format, GenerateArgs, SolveArgs, StrategyKind};
 use crate::engine::{Limits, Observer, Snapshot, solve};
-use crate::error::SolveError;
+use crate::error::{OutOfMemory, SolveError};
 use crate::export::{Exporter, Output, SvgExporter, exporter, layout};
 use crate::progress::{Progress, RunProgress};
 use crate::report::{Answers, Comparison, Outcome, RoundStats, RunReport};
@@ -383,6 +383,25 @@ fn buffer_names(kind: StrategyKind) -> &'static str {
     }
 }
 
+/// How the runs show themselves while they go.
+#[derive(Debug, Clone, Copy)]
+struct View {
+    /// One strategy (the write-up's output) rather than a comparison.
+    single: bool,
+    /// Print `Round i memuse` lines.
+    print_rounds: bool,
+    /// Draw layout pictures.
+    layout: Option<LayoutOptions>,
+}
+
+/// Where the runs write while they go.
+struct Sinks<'a, W: Write> {
+    printer: &'a mut RoundPrinter<W>,
+    legend_printed: bool,
+    progress: Progress,
+    trace: Option<(BufWriter<File>, &'a Path)>,
+}
+
 fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     let Some(path) = &args.input else {
         bail!("no input given: use --input PATH (or --input - for standard input)");
@@ -420,128 +439,75 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
             refuse_input_as_output(path, out, flag)?;
         }
     }
-    let mut trace_out = args.trace.as_ref().map(create).transpose()?;
+    let trace_out = args.trace.as_ref().map(create).transpose()?;
     let output = Output::create(args.output.as_deref())?;
-    let mut plot_out = args.plot.as_ref().map(create).transpose()?;
+    let plot_out = args.plot.as_ref().map(create).transpose()?;
     let input = read_input(path)?;
     let name = display_name(path);
 
     // Text goes to the output; with an export format, layout pictures go to
     // standard output and the export to the (then necessarily other) output.
-    let (text_out, mut export_out) = if args.format == Format::Text {
+    let (text_out, export_out) = if args.format == Format::Text {
         (output, None)
     } else {
         (Output::stdout(), Some(output))
     };
-    let text_is_stdout = text_out.is_stdout();
+    let view = View {
+        single,
+        print_rounds: single && args.format == Format::Text && !args.quiet,
+        layout: layout_every
+            .filter(|_| !args.quiet)
+            .map(|every| LayoutOptions {
+                every,
+                width: layout_width(args.width),
+            }),
+    };
+    // Round lines on the terminal already show progress.
+    let live_text_on_terminal = (view.print_rounds || view.layout.is_some())
+        && text_out.is_stdout()
+        && io::stdout().is_terminal();
     let mut printer = RoundPrinter {
         out: text_out,
         error: None,
     };
-    let print_rounds = single && args.format == Format::Text && !args.quiet;
-    let layout = layout_every
-        .filter(|_| !args.quiet)
-        .map(|every| LayoutOptions {
-            every,
-            width: layout_width(args.width),
-        });
-    let live_text = print_rounds || layout.is_some();
-    let mut progress = Progress::new(
-        !args.quiet
-            && io::stderr().is_terminal()
-            && !(live_text && text_is_stdout && io::stdout().is_terminal()),
-    );
-
+    let mut sinks = Sinks {
+        printer: &mut printer,
+        legend_printed: false,
+        progress: Progress::new(
+            !args.quiet && io::stderr().is_terminal() && !live_text_on_terminal,
+        ),
+        trace: trace_out.zip(args.trace.as_deref()),
+    };
     let options = RunOptions {
         buffer_size: args.buffer_size,
         limits: Limits {
             max_rounds: args.max_rounds,
             input_in_buffer: !args.input_on_heap,
         },
-        trace: trace_out.is_some(),
+        trace: sinks.trace.is_some(),
     };
-    let mut legend_printed = false;
     let mut reports = Vec::with_capacity(strategies.len());
-    let mut elves = None;
     let mut failure = None;
     for (i, &kind) in strategies.iter().enumerate() {
-        if !single && layout.is_some() {
+        if !single && view.layout.is_some() {
             if i > 0 {
-                printer.write_line(format_args!(""));
+                sinks.printer.write_line(format_args!(""));
             }
-            printer.write_line(format_args!(
-                "{} ({}):",
-                kind.name(),
-                match kind {
-                    StrategyKind::Heap => buffer_names(kind).to_owned(),
-                    _ => format!(
-                        "{} of {} bytes",
-                        buffer_names(kind),
-                        thousands(args.buffer_size as u64)
-                    ),
-                }
-            ));
+            sinks
+                .printer
+                .write_line(format_args!("{}:", heading(kind, args.buffer_size)));
         }
-        let mut observer = RunObserver {
-            printer: &mut printer,
-            strategy: kind.name(),
-            print_rounds,
-            layout,
-            legend_printed: &mut legend_printed,
-            said_no_layout: false,
-            rounds: Vec::new(),
-            elves: None,
-            progress: progress.run(kind.name()),
-        };
-        let outcome = run_strategy(kind, &input, &options, &mut observer);
-        let (rounds, run_elves) = (observer.rounds, observer.elves);
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                progress.finish();
-                return Err(e);
-            }
-        };
-        if let (Some(out), Some(path)) = (&mut trace_out, &args.trace) {
-            let prefix = if single { "" } else { kind.name() };
-            write_trace(out, prefix, &outcome.trace)
-                .with_context(|| format!("could not write '{}'", path.display()))?;
-        }
-        let (answers, ending) = match outcome.result {
-            Ok(answers) => (answers, Outcome::completed(&answers, &rounds)),
-            Err(SolveError::OutOfMemory { error, reached }) => {
-                let ending = Outcome::from(&error);
-                failure.get_or_insert(error);
-                (reached, ending)
-            }
-            Err(e @ SolveError::Parse(_)) => {
-                progress.finish();
-                return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
-            }
-            Err(e) => {
-                progress.finish();
-                return Err(e.into());
-            }
-        };
-        progress.finish_run(match ending {
-            Outcome::OutOfMemory { round, .. } => {
-                format!("{}: out of memory in round {round}", kind.name())
-            }
-            Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{}: done", kind.name()),
-        });
-        elves = elves.or(run_elves);
-        let buffered = kind != StrategyKind::Heap;
-        reports.push(RunReport::new(
-            kind.name(),
-            buffered.then_some(args.buffer_size),
-            run_elves.unwrap_or(0),
-            ending,
-            answers,
-            rounds,
-        ));
+        let (report, error) = run_one(kind, &input, &name, &options, view, &mut sinks)?;
+        reports.push(report);
+        failure = failure.or(error);
     }
-    progress.finish();
-    let elves = elves
+    drop(sinks);
+
+    // A run that ran out in round 0 never parsed the input: count the elves here.
+    let elves = reports
+        .iter()
+        .find(|r| !r.rounds.is_empty())
+        .map(|r| r.elves)
         .or_else(|| crate::grid::parse(&input).ok().map(|p| p.len()))
         .unwrap_or(0);
     for report in &mut reports {
@@ -549,49 +515,14 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     }
     let comparison = Comparison::new(name, elves, args.buffer_size, reports);
     let agreed = comparison.agreed_answers();
-
-    let answer_lines = |answers: &Answers| {
-        let mut text = String::new();
-        if let Some(part1) = answers.part1 {
-            text += &format!("Part 1: {part1}\n");
-        }
-        if let Some(part2) = answers.part2 {
-            text += &format!("Part 2: {part2}\n");
-        }
-        text
-    };
-    match export_out.as_mut() {
-        // An export: the export to its output, the layout (if any) already
-        // went to standard output.
-        Some(out) => {
-            let bytes = exporter(args.format).serialize(&comparison)?;
-            out.write_all_and_flush(&bytes)?;
-        }
-        None if single => {
-            let answers = comparison.strategies[0].answers;
-            printer.write_bytes(answer_lines(&answers).as_bytes());
-        }
-        None if args.quiet => {
-            if let Ok(answers) = &agreed {
-                printer.write_bytes(answer_lines(answers).as_bytes());
-            }
-        }
-        None => {
-            if layout.is_some() {
-                printer.write_line(format_args!(""));
-            }
-            let bytes = exporter(Format::Text).serialize(&comparison)?;
-            printer.write_bytes(&bytes);
-        }
-    }
-    let written = printer.finish();
-    printer.out.check(written)?;
-    if let (Some(out), Some(path)) = (&mut plot_out, &args.plot) {
-        let svg = SvgExporter::default().serialize(&comparison)?;
-        out.write_all(&svg)
-            .and_then(|()| out.flush())
-            .with_context(|| format!("could not write '{}'", path.display()))?;
-    }
+    write_results(
+        args,
+        view,
+        &comparison,
+        &mut printer,
+        export_out,
+        plot_out.zip(args.plot.as_deref()),
+    )?;
 
     agreed?;
     if single {
@@ -608,6 +539,131 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// `leaky (buffer main of 4,000 bytes)`, above a strategy's layouts.
+fn heading(kind: StrategyKind, buffer_size: usize) -> String {
+    match kind {
+        StrategyKind::Heap => format!("{} ({})", kind.name(), buffer_names(kind)),
+        _ => format!(
+            "{} ({} of {} bytes)",
+            kind.name(),
+            buffer_names(kind),
+            thousands(buffer_size as u64)
+        ),
+    }
+}
+
+/// Runs `kind` with the observers `view` asks for; its report (with the elf
+/// count it saw, 0 if it never parsed) and, if a buffer ran out, why.
+fn run_one<W: Write + Send>(
+    kind: StrategyKind,
+    input: &[u8],
+    name: &str,
+    options: &RunOptions,
+    view: View,
+    sinks: &mut Sinks<'_, W>,
+) -> Result<(RunReport, Option<OutOfMemory>)> {
+    let mut observer = RunObserver {
+        printer: sinks.printer,
+        strategy: kind.name(),
+        print_rounds: view.print_rounds,
+        layout: view.layout,
+        legend_printed: &mut sinks.legend_printed,
+        said_no_layout: false,
+        rounds: Vec::new(),
+        elves: None,
+        progress: sinks.progress.run(kind.name()),
+    };
+    let outcome = run_strategy(kind, input, options, &mut observer)?;
+    let (rounds, elves) = (observer.rounds, observer.elves);
+    if let Some((out, path)) = &mut sinks.trace {
+        let prefix = if view.single { "" } else { kind.name() };
+        write_trace(out, prefix, &outcome.trace)
+            .with_context(|| format!("could not write '{}'", path.display()))?;
+    }
+    let (answers, ending, failure) = match outcome.result {
+        Ok(answers) => (answers, Outcome::completed(&answers, &rounds), None),
+        Err(SolveError::OutOfMemory { error, reached }) => {
+            (reached, Outcome::from(&error), Some(error))
+        }
+        Err(e @ SolveError::Parse(_)) => {
+            return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    sinks.progress.finish_run(match ending {
+        Outcome::OutOfMemory { round, .. } => {
+            format!("{}: out of memory in round {round}", kind.name())
+        }
+        Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{}: done", kind.name()),
+    });
+    let buffered = kind != StrategyKind::Heap;
+    let report = RunReport::new(
+        kind.name(),
+        buffered.then_some(options.buffer_size),
+        elves.unwrap_or(0),
+        ending,
+        answers,
+        rounds,
+    );
+    Ok((report, failure))
+}
+
+/// `Part 1: …` and `Part 2: …` for the answers known.
+fn answer_lines(answers: &Answers) -> String {
+    let mut text = String::new();
+    if let Some(part1) = answers.part1 {
+        text += &format!("Part 1: {part1}\n");
+    }
+    if let Some(part2) = answers.part2 {
+        text += &format!("Part 2: {part2}\n");
+    }
+    text
+}
+
+/// After the runs: the answers (one strategy), the table or the export, and
+/// the plot.
+fn write_results(
+    args: &SolveArgs,
+    view: View,
+    comparison: &Comparison,
+    printer: &mut RoundPrinter<Output>,
+    export_out: Option<Output>,
+    plot: Option<(BufWriter<File>, &Path)>,
+) -> Result<()> {
+    match export_out {
+        // The export to its output; the layout, if any, went to stdout.
+        Some(mut out) => {
+            let bytes = exporter(args.format).serialize(comparison)?;
+            out.write_all_and_flush(&bytes)?;
+        }
+        None if view.single => {
+            let answers = comparison.strategies[0].answers;
+            printer.write_bytes(answer_lines(&answers).as_bytes());
+        }
+        None if args.quiet => {
+            if let Ok(answers) = comparison.agreed_answers() {
+                printer.write_bytes(answer_lines(&answers).as_bytes());
+            }
+        }
+        None => {
+            if view.layout.is_some() {
+                printer.write_line(format_args!(""));
+            }
+            let bytes = exporter(Format::Text).serialize(comparison)?;
+            printer.write_bytes(&bytes);
+        }
+    }
+    let written = printer.finish();
+    printer.out.check(written)?;
+    if let Some((mut out, path)) = plot {
+        let svg = SvgExporter::default().serialize(comparison)?;
+        out.write_all(&svg)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("could not write '{}'", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes the events one per line, each after `prefix` and a space when

@@ -69,11 +69,17 @@ impl Progress {
         self.done.push(summary);
     }
 
-    /// Removes the line.
+    /// Removes the line (dropping the `Progress` does too, on every path).
     pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 
