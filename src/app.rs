@@ -1,8 +1,17 @@
 //! # The application: from parsed flags to output and an exit code
 //!
 //! Reads the input (bounded), creates output files before any work starts,
-//! runs the chosen strategy on a thread whose stack holds its buffers, prints
-//! `Round i memuse: N` lines as the rounds complete, then the answers.
+//! runs the chosen strategies one after another, each on a thread whose stack
+//! holds its own buffers, and prints as the rounds complete: for one strategy
+//! in text format the `Round i memuse: N` lines then the answers, exactly as
+//! the write-up does; with `--layout` a picture of each buffer. Every run's
+//! rounds are recorded into a [`Comparison`], from which the summary table,
+//! JSON, CSV and the SVG plot are drawn ([`crate::export`]).
+//!
+//! Exit codes: a single strategy whose buffer runs out exits 3, whatever the
+//! format. A comparison of several strategies exits 0 when one runs out: the
+//! comparison itself succeeded, and its output shows where each ran out.
+//! Strategies that disagree on an answer (a bug) exit 1 after the output.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
@@ -12,12 +21,15 @@ use anyhow::{Context, Result, bail};
 
 use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
 use crate::cells::bitgrid::BitGrid;
-use crate::cli::{CellKind, Cli, Command, GenerateArgs, SolveArgs, StrategyKind};
+use crate::cli::{CellKind, Cli, Command, Format, GenerateArgs, SolveArgs, StrategyKind};
 use crate::engine::{Limits, Observer, Snapshot, solve};
-use crate::error::SolveError;
-use crate::report::{Answers, RoundStats};
+use crate::error::{OutOfMemory, SolveError};
+use crate::export::{Exporter, Output, SvgExporter, exporter, layout};
+use crate::progress::{Progress, RunProgress};
+use crate::report::{Answers, Comparison, Outcome, RoundStats, RunReport};
 use crate::sim::ElfSet;
 use crate::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
+use crate::units::thousands;
 
 /// The process's exit codes, documented in `--help` and the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,10 +129,10 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Prints each round as the write-up does, and remembers a write error.
+/// Writes text lines as the rounds complete, and remembers a write error
+/// (reported once the run is over).
 struct RoundPrinter<W: Write> {
     out: W,
-    quiet: bool,
     error: Option<io::Error>,
 }
 
@@ -130,6 +142,27 @@ impl<W: Write> RoundPrinter<W> {
             && let Err(e) = writeln!(self.out, "{line}")
         {
             self.error = Some(e);
+        }
+    }
+
+    fn write_bytes(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(bytes)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes, and returns the first write error.
+    fn finish(&mut self) -> io::Result<()> {
+        if self.error.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.error = Some(e);
+        }
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 }
@@ -149,11 +182,71 @@ pub fn round_line(stats: &RoundStats) -> String {
     line
 }
 
-impl<W: Write> Observer for RoundPrinter<W> {
-    fn round(&mut self, stats: &RoundStats, _: &dyn Snapshot) {
-        if !self.quiet {
-            self.write_line(format_args!("{}", round_line(stats)));
+/// When and how wide to draw the layout pictures.
+#[derive(Debug, Clone, Copy)]
+struct LayoutOptions {
+    /// Draw after rounds 0, k, 2k, ...
+    every: usize,
+    /// Columns per line.
+    width: usize,
+}
+
+/// Watches one strategy's run: records every round, prints round lines and
+/// layout pictures, and feeds the progress line.
+struct RunObserver<'p, W: Write> {
+    printer: &'p mut RoundPrinter<W>,
+    strategy: &'static str,
+    print_rounds: bool,
+    layout: Option<LayoutOptions>,
+    legend_printed: &'p mut bool,
+    said_no_layout: bool,
+    rounds: Vec<RoundStats>,
+    elves: Option<usize>,
+    progress: RunProgress,
+}
+
+impl<W: Write> Observer for RunObserver<'_, W> {
+    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
+        if stats.round == 0 {
+            self.elves = Some(snapshot.elves().len());
         }
+        let draw = self.layout.filter(|l| stats.round.is_multiple_of(l.every));
+        match draw {
+            Some(options) => {
+                let layouts = snapshot.layouts();
+                if layouts.is_empty() {
+                    if !self.said_no_layout {
+                        self.said_no_layout = true;
+                        self.printer.write_line(format_args!(
+                            "No layout for {}: it has no buffer, only the global heap.",
+                            self.strategy
+                        ));
+                    }
+                    if self.print_rounds {
+                        self.printer
+                            .write_line(format_args!("{}", round_line(stats)));
+                    }
+                } else {
+                    if !*self.legend_printed {
+                        *self.legend_printed = true;
+                        self.printer.write_line(format_args!("{}", layout::LEGEND));
+                    }
+                    self.printer
+                        .write_line(format_args!("{}", round_line(stats)));
+                    for l in &layouts {
+                        self.printer
+                            .write_line(format_args!("{}", layout::line(l, options.width)));
+                    }
+                }
+            }
+            None if self.print_rounds => {
+                self.printer
+                    .write_line(format_args!("{}", round_line(stats)));
+            }
+            None => {}
+        }
+        self.rounds.push(stats.clone());
+        self.progress.round(stats);
     }
 }
 
@@ -259,6 +352,67 @@ fn create(path: &PathBuf) -> Result<BufWriter<File>> {
     Ok(BufWriter::new(file))
 }
 
+/// The layout's width: `--width`, else `$COLUMNS`, else the terminal's, else 80.
+fn layout_width(flag: Option<u16>) -> usize {
+    if let Some(width) = flag {
+        return usize::from(width);
+    }
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c >= 20);
+    columns
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+        .unwrap_or(80)
+        .clamp(40, 1000)
+}
+
+/// Fails when `output` is the input file: creating it would empty the input
+/// before it is read.
+fn refuse_input_as_output(input: &Path, output: &Path, flag: &str) -> Result<()> {
+    let dash = Path::new("-");
+    if input != dash
+        && output != dash
+        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
+        && a == b
+    {
+        bail!(
+            "could not create '{}' for {flag}: it is the input, which it would erase; choose another path",
+            output.display()
+        );
+    }
+    Ok(())
+}
+
+/// The buffers a strategy gets, for messages.
+fn buffer_names(kind: StrategyKind) -> &'static str {
+    match kind {
+        StrategyKind::Leaky => "buffer main",
+        StrategyKind::TempCopy => "buffers main and temp",
+        StrategyKind::PingPong => "buffers a and b",
+        StrategyKind::Heap => "the global heap",
+    }
+}
+
+/// How the runs show themselves while they go.
+#[derive(Debug, Clone, Copy)]
+struct View {
+    /// One strategy (the write-up's output) rather than a comparison.
+    single: bool,
+    /// Print `Round i memuse` lines.
+    print_rounds: bool,
+    /// Draw layout pictures.
+    layout: Option<LayoutOptions>,
+}
+
+/// Where the runs write while they go.
+struct Sinks<'a, W: Write> {
+    printer: &'a mut RoundPrinter<W>,
+    legend_printed: bool,
+    progress: Progress,
+    trace: Option<(BufWriter<File>, &'a Path)>,
+}
+
 fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     let Some(path) = &args.input else {
         bail!("no input given: use --input PATH (or --input - for standard input)");
@@ -270,71 +424,269 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::Usage);
     }
-    let mut trace_out = args.trace.as_ref().map(create).transpose()?;
+    let strategies = args.strategies();
+    let single = strategies.len() == 1;
+    let layout_every = args.layout_every();
+    let output_is_stdout = args
+        .output
+        .as_ref()
+        .is_none_or(|p| p.as_path() == Path::new("-"));
+    if args.format != Format::Text && layout_every.is_some() && output_is_stdout {
+        eprintln!(
+            "day23: --layout draws to standard output, where --format {} would go too;\n\
+             add --output PATH for the export, or use --format text.",
+            args.format.name()
+        );
+        return Ok(ExitCode::Usage);
+    }
+
+    // Every output is created before any work starts, and none over the input.
+    for (flag, out) in [
+        ("--output", &args.output),
+        ("--plot", &args.plot),
+        ("--trace", &args.trace),
+    ] {
+        if let Some(out) = out {
+            refuse_input_as_output(path, out, flag)?;
+        }
+    }
+    let trace_out = args.trace.as_ref().map(create).transpose()?;
+    let output = Output::create(args.output.as_deref())?;
+    let plot_out = args.plot.as_ref().map(create).transpose()?;
     let input = read_input(path)?;
     let name = display_name(path);
 
+    // Text goes to the output; with an export format, layout pictures go to
+    // standard output and the export to the (then necessarily other) output.
+    let (text_out, export_out) = if args.format == Format::Text {
+        (output, None)
+    } else {
+        (Output::stdout(), Some(output))
+    };
+    let view = View {
+        single,
+        print_rounds: single && args.format == Format::Text && !args.quiet,
+        layout: layout_every
+            .filter(|_| !args.quiet)
+            .map(|every| LayoutOptions {
+                every,
+                width: layout_width(args.width),
+            }),
+    };
+    // Round lines on the terminal already show progress.
+    let live_text_on_terminal = (view.print_rounds || view.layout.is_some())
+        && text_out.is_stdout()
+        && io::stdout().is_terminal();
+    let mut printer = RoundPrinter {
+        out: text_out,
+        error: None,
+    };
+    let mut sinks = Sinks {
+        printer: &mut printer,
+        legend_printed: false,
+        progress: Progress::new(
+            !args.quiet && io::stderr().is_terminal() && !live_text_on_terminal,
+        ),
+        trace: trace_out.zip(args.trace.as_deref()),
+    };
     let options = RunOptions {
         buffer_size: args.buffer_size,
         limits: Limits {
             max_rounds: args.max_rounds,
             input_in_buffer: !args.input_on_heap,
         },
-        trace: trace_out.is_some(),
+        trace: sinks.trace.is_some(),
         cells: args.cells,
     };
-    let mut printer = RoundPrinter {
-        out: BufWriter::new(io::stdout()),
-        quiet: args.quiet,
-        error: None,
-    };
-    let outcome = run_strategy(args.strategy, &input, &options, &mut printer)?;
+    let mut reports = Vec::with_capacity(strategies.len());
+    let mut failure = None;
+    for (i, &kind) in strategies.iter().enumerate() {
+        if !single && view.layout.is_some() {
+            if i > 0 {
+                sinks.printer.write_line(format_args!(""));
+            }
+            sinks
+                .printer
+                .write_line(format_args!("{}:", heading(kind, args.buffer_size)));
+        }
+        let (report, error) = run_one(kind, &input, &name, &options, view, &mut sinks)?;
+        reports.push(report);
+        failure = failure.or(error);
+    }
+    drop(sinks);
 
-    if let (Some(out), Some(path)) = (&mut trace_out, &args.trace) {
-        write_trace(out, &outcome.trace)
+    // A run that ran out in round 0 never parsed the input: count the elves here.
+    let elves = reports
+        .iter()
+        .find(|r| !r.rounds.is_empty())
+        .map(|r| r.elves)
+        .or_else(|| crate::grid::parse(&input).ok().map(|p| p.len()))
+        .unwrap_or(0);
+    for report in &mut reports {
+        report.elves = elves;
+    }
+    let comparison = Comparison::new(name, elves, args.buffer_size, reports);
+    let agreed = comparison.agreed_answers();
+    write_results(
+        args,
+        view,
+        &comparison,
+        &mut printer,
+        export_out,
+        plot_out.zip(args.plot.as_deref()),
+    )?;
+
+    agreed?;
+    if single {
+        if let Some(error) = failure {
+            eprintln!("Error: {error}");
+            return Ok(ExitCode::OutOfMemory);
+        }
+        let answers = comparison.strategies[0].answers;
+        if answers.part1.is_none() || answers.part2.is_none() {
+            let rounds = args.max_rounds.unwrap_or(0);
+            eprintln!(
+                "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
+            );
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+/// `leaky (buffer main of 4,000 bytes)`, above a strategy's layouts.
+fn heading(kind: StrategyKind, buffer_size: usize) -> String {
+    match kind {
+        StrategyKind::Heap => format!("{} ({})", kind.name(), buffer_names(kind)),
+        _ => format!(
+            "{} ({} of {} bytes)",
+            kind.name(),
+            buffer_names(kind),
+            thousands(buffer_size as u64)
+        ),
+    }
+}
+
+/// Runs `kind` with the observers `view` asks for; its report (with the elf
+/// count it saw, 0 if it never parsed) and, if a buffer ran out, why.
+fn run_one<W: Write + Send>(
+    kind: StrategyKind,
+    input: &[u8],
+    name: &str,
+    options: &RunOptions,
+    view: View,
+    sinks: &mut Sinks<'_, W>,
+) -> Result<(RunReport, Option<OutOfMemory>)> {
+    let mut observer = RunObserver {
+        printer: sinks.printer,
+        strategy: kind.name(),
+        print_rounds: view.print_rounds,
+        layout: view.layout,
+        legend_printed: &mut sinks.legend_printed,
+        said_no_layout: false,
+        rounds: Vec::new(),
+        elves: None,
+        progress: sinks.progress.run(kind.name()),
+    };
+    let outcome = run_strategy(kind, input, options, &mut observer)?;
+    let (rounds, elves) = (observer.rounds, observer.elves);
+    if let Some((out, path)) = &mut sinks.trace {
+        let prefix = if view.single { "" } else { kind.name() };
+        write_trace(out, prefix, &outcome.trace)
             .with_context(|| format!("could not write '{}'", path.display()))?;
     }
-    let (answers, failure) = match outcome.result {
-        Ok(answers) => (answers, None),
-        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(error)),
+    let (answers, ending, failure) = match outcome.result {
+        Ok(answers) => (answers, Outcome::completed(&answers, &rounds), None),
+        Err(SolveError::OutOfMemory { error, reached }) => {
+            (reached, Outcome::from(&error), Some(error))
+        }
         Err(e @ SolveError::Parse(_)) => {
             return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
         }
         Err(e) => return Err(e.into()),
     };
-    if let Some(part1) = answers.part1 {
-        printer.write_line(format_args!("Part 1: {part1}"));
-    }
-    if let Some(part2) = answers.part2 {
-        printer.write_line(format_args!("Part 2: {part2}"));
-    }
-    if printer.error.is_none()
-        && let Err(e) = printer.out.flush()
-    {
-        printer.error = Some(e);
-    }
-    match printer.error {
-        Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(e).context("could not write to standard output");
+    sinks.progress.finish_run(match ending {
+        Outcome::OutOfMemory { round, .. } => {
+            format!("{}: out of memory in round {round}", kind.name())
         }
-        _ => {}
-    }
-    if let Some(error) = failure {
-        eprintln!("Error: {error}");
-        return Ok(ExitCode::OutOfMemory);
-    }
-    if answers.part1.is_none() || answers.part2.is_none() {
-        let rounds = args.max_rounds.unwrap_or(0);
-        eprintln!(
-            "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
-        );
-    }
-    Ok(ExitCode::Success)
+        Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{}: done", kind.name()),
+    });
+    let buffered = kind != StrategyKind::Heap;
+    let report = RunReport::new(
+        kind.name(),
+        buffered.then_some(options.buffer_size),
+        elves.unwrap_or(0),
+        ending,
+        answers,
+        rounds,
+    );
+    Ok((report, failure))
 }
 
-fn write_trace(out: &mut impl Write, events: &[TraceEvent]) -> io::Result<()> {
+/// `Part 1: …` and `Part 2: …` for the answers known.
+fn answer_lines(answers: &Answers) -> String {
+    let mut text = String::new();
+    if let Some(part1) = answers.part1 {
+        text += &format!("Part 1: {part1}\n");
+    }
+    if let Some(part2) = answers.part2 {
+        text += &format!("Part 2: {part2}\n");
+    }
+    text
+}
+
+/// After the runs: the answers (one strategy), the table or the export, and
+/// the plot.
+fn write_results(
+    args: &SolveArgs,
+    view: View,
+    comparison: &Comparison,
+    printer: &mut RoundPrinter<Output>,
+    export_out: Option<Output>,
+    plot: Option<(BufWriter<File>, &Path)>,
+) -> Result<()> {
+    match export_out {
+        // The export to its output; the layout, if any, went to stdout.
+        Some(mut out) => {
+            let bytes = exporter(args.format).serialize(comparison)?;
+            out.write_all_and_flush(&bytes)?;
+        }
+        None if view.single => {
+            let answers = comparison.strategies[0].answers;
+            printer.write_bytes(answer_lines(&answers).as_bytes());
+        }
+        None if args.quiet => {
+            if let Ok(answers) = comparison.agreed_answers() {
+                printer.write_bytes(answer_lines(&answers).as_bytes());
+            }
+        }
+        None => {
+            if view.layout.is_some() {
+                printer.write_line(format_args!(""));
+            }
+            let bytes = exporter(Format::Text).serialize(comparison)?;
+            printer.write_bytes(&bytes);
+        }
+    }
+    let written = printer.finish();
+    printer.out.check(written)?;
+    if let Some((mut out, path)) = plot {
+        let svg = SvgExporter::default().serialize(comparison)?;
+        out.write_all(&svg)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("could not write '{}'", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes the events one per line, each after `prefix` and a space when
+/// `prefix` is not empty (the strategy's name, in a comparison).
+fn write_trace(out: &mut impl Write, prefix: &str, events: &[TraceEvent]) -> io::Result<()> {
     for event in events {
-        writeln!(out, "{event}")?;
+        if prefix.is_empty() {
+            writeln!(out, "{event}")?;
+        } else {
+            writeln!(out, "{prefix} {event}")?;
+        }
     }
     out.flush()
 }

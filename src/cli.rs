@@ -5,7 +5,9 @@
 //! bad flag is a usage error (exit code 2) before any work starts.
 
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Advent of Code 2022 Day 23 on a Zig-style fixed-buffer bump allocator.
@@ -13,6 +15,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Solves the puzzle and prints, round by round, how many bytes of the
 /// buffer(s) are in use: `Round <i> memuse: <N>`. Under `--strategy leaky`
 /// this shows the write-up's space leak until the buffer runs out (exit code 3).
+/// With several strategies (`--strategy all`, `--strategy leaky,pingpong`) it
+/// runs each on its own buffers and prints a summary table instead.
 #[derive(Debug, Parser)]
 #[command(
     version,
@@ -22,7 +26,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     max_term_width = 100,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Exit codes: 0 success, 1 bad input or I/O error, 2 usage error, 3 a buffer ran out of memory."
+    after_help = "Exit codes: 0 success, 1 bad input or I/O error (or strategies that disagree on the answers), 2 usage error, 3 a buffer ran out of memory. A comparison of several strategies exits 0 when a buffer runs out: the comparison itself succeeded, and its output shows where."
 )]
 pub struct Cli {
     /// A subcommand; without one, solve.
@@ -48,9 +52,20 @@ pub struct SolveArgs {
     #[arg(short, long, value_name = "PATH", required = true)]
     pub input: Option<PathBuf>,
 
-    /// Where each round's memory comes from.
-    #[arg(short, long, value_enum, default_value_t = StrategyKind::PingPong)]
-    pub strategy: StrategyKind,
+    /// Where each round's memory comes from: one strategy, a comma-separated
+    /// list of them, or all.
+    ///
+    /// With several, each runs on its own buffers of --buffer-size, one after
+    /// another on the same input, and the output compares them.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "STRATEGY[,...]",
+        value_delimiter = ',',
+        default_value = "pingpong"
+    )]
+    pub strategy: Vec<StrategyArg>,
 
     /// How the elves are stored: a hash set (the write-up's) or a bit grid.
     #[arg(short, long, value_enum, default_value_t = CellKind::HashSet)]
@@ -78,13 +93,140 @@ pub struct SolveArgs {
     #[arg(long)]
     pub input_on_heap: bool,
 
-    /// Print only the two answer lines.
+    /// Print only the two answer lines (and no progress line).
     #[arg(short, long)]
     pub quiet: bool,
 
     /// Write every allocator event of every buffer to PATH, one per line.
+    ///
+    /// With several strategies each line starts with the strategy's name.
     #[arg(long, value_name = "PATH")]
     pub trace: Option<PathBuf>,
+
+    /// The output's format.
+    ///
+    /// text: for one strategy the `Round i memuse` lines, for several a
+    /// summary table; json and csv: every strategy's figures, round by round
+    /// (see docs/compare.md).
+    #[arg(short, long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the output to PATH instead of standard output ('-').
+    ///
+    /// The file is created before the run starts, so a bad path fails at once.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Draw each buffer's blocks after every round, one line per buffer.
+    ///
+    /// Input bytes, live sets, dead space (freed but not reclaimed), alignment
+    /// padding and free space, to scale, from the allocator's block list. Part
+    /// of the text output; with --format json or csv it goes to standard
+    /// output and needs --output for the export.
+    #[arg(long)]
+    pub layout: bool,
+
+    /// Draw the layout only after every K-th round (round 0, K, 2K, ...);
+    /// implies --layout.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub layout_every: Option<u32>,
+
+    /// Width of the layout lines in columns, 40 to 1000 (default: $COLUMNS,
+    /// else the terminal's width, else 80).
+    #[arg(long, value_name = "COLS", value_parser = clap::value_parser!(u16).range(40..=1000))]
+    pub width: Option<u16>,
+
+    /// Plot bytes in use per round, every strategy on one chart, as an SVG
+    /// file at PATH (created before the run starts).
+    #[arg(long, value_name = "PATH")]
+    pub plot: Option<PathBuf>,
+}
+
+impl SolveArgs {
+    /// The strategies asked for, in order, each once (`all` is every
+    /// strategy in the order `--help` lists them).
+    #[must_use]
+    pub fn strategies(&self) -> Vec<StrategyKind> {
+        let mut kinds = Vec::new();
+        for arg in &self.strategy {
+            let more: &[StrategyKind] = match arg {
+                StrategyArg::One(kind) => std::slice::from_ref(kind),
+                StrategyArg::All => StrategyKind::value_variants(),
+            };
+            for &kind in more {
+                if !kinds.contains(&kind) {
+                    kinds.push(kind);
+                }
+            }
+        }
+        kinds
+    }
+
+    /// Whether to draw the layout, and after which rounds (every K-th).
+    #[must_use]
+    pub fn layout_every(&self) -> Option<usize> {
+        match self.layout_every {
+            Some(k) => Some(k as usize),
+            None => self.layout.then_some(1),
+        }
+    }
+}
+
+/// One value of `--strategy`: a strategy, or `all` of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrategyArg {
+    /// This strategy.
+    One(StrategyKind),
+    /// Every strategy.
+    All,
+}
+
+/// Every [`StrategyKind`], then `all`: built from `StrategyKind`'s own list,
+/// so a new strategy is accepted (and part of `all`) without changes here.
+static STRATEGY_ARGS: LazyLock<Vec<StrategyArg>> = LazyLock::new(|| {
+    StrategyKind::value_variants()
+        .iter()
+        .map(|&kind| StrategyArg::One(kind))
+        .chain([StrategyArg::All])
+        .collect()
+});
+
+impl ValueEnum for StrategyArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &STRATEGY_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            Self::One(kind) => kind.to_possible_value(),
+            Self::All => {
+                Some(PossibleValue::new("all").help("Every strategy above, one after another"))
+            }
+        }
+    }
+}
+
+/// The output's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Round lines for one strategy, a summary table for several.
+    Text,
+    /// One JSON object: the input, then per strategy a summary and every round.
+    Json,
+    /// One row per strategy and round, with a fixed header.
+    Csv,
+}
+
+impl Format {
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Csv => "csv",
+        }
+    }
 }
 
 /// Where each round's memory comes from.
@@ -188,9 +330,63 @@ mod tests {
     #[test]
     fn defaults_are_pingpong_and_4_mib() {
         let cli = Cli::try_parse_from(["day23", "--input", "x.txt"]).unwrap();
-        assert_eq!(cli.solve.strategy, StrategyKind::PingPong);
+        assert_eq!(cli.solve.strategies(), [StrategyKind::PingPong]);
         assert_eq!(cli.solve.buffer_size, 4 << 20);
+        assert_eq!(cli.solve.format, Format::Text);
+        assert_eq!(cli.solve.layout_every(), None);
         assert!(!cli.solve.quiet && cli.command.is_none());
+    }
+
+    #[test]
+    fn strategy_takes_lists_and_all_in_order_without_repeats() {
+        let parse = |args: &[&str]| {
+            let mut argv = vec!["day23", "-i", "x"];
+            argv.extend_from_slice(args);
+            Cli::try_parse_from(argv).map(|cli| cli.solve.strategies())
+        };
+        use StrategyKind::{Heap, Leaky, PingPong, TempCopy};
+        assert_eq!(
+            parse(&["-s", "all"]).unwrap(),
+            [Leaky, TempCopy, PingPong, Heap]
+        );
+        assert_eq!(parse(&["-s", "heap,leaky"]).unwrap(), [Heap, Leaky]);
+        assert_eq!(
+            parse(&["-s", "heap", "-s", "leaky,heap"]).unwrap(),
+            [Heap, Leaky]
+        );
+        assert_eq!(
+            parse(&["-s", "pingpong,all"]).unwrap(),
+            [PingPong, Leaky, TempCopy, Heap]
+        );
+        assert!(parse(&["-s", "leaky,arena"]).is_err());
+        assert!(parse(&["-s", ""]).is_err());
+    }
+
+    #[test]
+    fn layout_every_implies_layout_and_width_is_bounded() {
+        let parse = |args: &[&str]| {
+            let mut argv = vec!["day23", "-i", "x"];
+            argv.extend_from_slice(args);
+            Cli::try_parse_from(argv)
+        };
+        assert_eq!(parse(&["--layout"]).unwrap().solve.layout_every(), Some(1));
+        assert_eq!(
+            parse(&["--layout-every", "5"])
+                .unwrap()
+                .solve
+                .layout_every(),
+            Some(5)
+        );
+        assert!(parse(&["--layout-every", "0"]).is_err());
+        assert!(parse(&["--width", "39"]).is_err());
+        assert_eq!(parse(&["--width", "120"]).unwrap().solve.width, Some(120));
+        assert_eq!(
+            parse(&["-f", "json", "-o", "out.json"])
+                .unwrap()
+                .solve
+                .format,
+            Format::Json
+        );
     }
 
     #[test]

@@ -62,3 +62,22 @@ pub enum SolveError {
     #[error(transparent)]
     Reset(#[from] crate::alloc::ResetError),
 }
+
+/// Two strategies found different answers: a bug, since they play the same
+/// rounds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the strategies disagree on part {part}: {first} found {first_answer}, {other} found {other_answer}; this is a bug in day23, please report it with the input"
+)]
+pub struct AnswersDisagree {
+    /// The part (1 or 2).
+    pub part: usize,
+    /// The first strategy that found an answer.
+    pub first: &'static str,
+    /// Its answer.
+    pub first_answer: String,
+    /// The strategy that found another.
+    pub other: &'static str,
+    /// That answer.
+    pub other_answer: String,
+}

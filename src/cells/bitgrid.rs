@@ -1088,7 +1088,10 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(miri, ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage")]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage"
+    )]
     fn larger_example_part1_110_part2_20() {
         assert_eq!(solve(&parse(LARGER)), (110, 20));
     }
@@ -1101,7 +1104,10 @@ mod tests {
     }
 
     #[test]
-    #[cfg_attr(miri, ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage")]
+    #[cfg_attr(
+        miri,
+        ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage"
+    )]
     fn larger_example_matches_reference_every_round() {
         check_against_reference(&parse(LARGER), 25, &[STRIP_WORDS, 1]);
     }

@@ -4,5 +4,6 @@
 mod answers;
 mod cli;
 mod common;
+mod compare;
 mod memory;
 mod reference;

@@ -1,0 +1,251 @@
+//! # Layout pictures: a buffer's bytes, one line, to scale
+//!
+//! Each buffer becomes a bar of `width` columns whose cells each stand for
+//! `capacity / cells` bytes. Below `end_index`, every byte belongs to a block
+//! from the allocator's own list ([`crate::alloc::Block`]) or to alignment
+//! padding (bytes below `end_index` that no block covers: the padding in
+//! front of blocks, and the padding a freed last block left behind); above
+//! it, the buffer is free:
+//!
+//! | mark | bytes |
+//! |---|---|
+//! | `i` | the copy of the input (freed right after parsing, but not reclaimed) |
+//! | `#` | a live set |
+//! | `x` | a dead set: freed, not reclaimed (not the last block when freed) |
+//! | `'` | alignment padding |
+//! | `.` | free: at or above `end_index` |
+//!
+//! A cell shows the kind that has the most bytes in it, ignoring free bytes
+//! when there are any others (so anything in use shows, rounded up to a
+//! cell); ties go to live, input, dead, padding in that order. Every kind of
+//! block present (input, live, dead) shows in at least one cell, taken from
+//! a kind that has others. The exact numbers follow the bar.
+
+use crate::report::BufferLayout;
+use crate::units::thousands;
+
+/// What each mark means, printed once before the first picture.
+pub const LEGEND: &str = "Layout: i input (dead after parsing)  # live set  x dead set (freed, not reclaimed)  ' padding  . free";
+
+/// The kinds of bytes, in tie-break order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Input = 0,
+    Live = 1,
+    Dead = 2,
+    Pad = 3,
+    Free = 4,
+}
+
+const MARKS: [char; 5] = ['i', '#', 'x', '\'', '.'];
+/// Tie-break priority, highest first.
+const PRIORITY: [Kind; 4] = [Kind::Live, Kind::Input, Kind::Dead, Kind::Pad];
+
+/// The buffer's bytes as runs `(start, end, kind)` in address order, covering
+/// `0..capacity`.
+fn runs(layout: &BufferLayout) -> Vec<(usize, usize, Kind)> {
+    let cap = layout.capacity_bytes;
+    let end = layout.end_index.min(cap);
+    let mut runs = Vec::with_capacity(2 * layout.blocks.len() + 2);
+    let mut at = 0;
+    for block in &layout.blocks {
+        let start = block.offset.min(end);
+        let stop = block.offset.saturating_add(block.len).min(end);
+        if start < at || stop <= start {
+            continue;
+        }
+        if start > at {
+            runs.push((at, start, Kind::Pad));
+        }
+        let kind = match (block.label, block.live) {
+            ("input", _) => Kind::Input,
+            (_, true) => Kind::Live,
+            (_, false) => Kind::Dead,
+        };
+        runs.push((start, stop, kind));
+        at = stop;
+    }
+    if end > at {
+        runs.push((at, end, Kind::Pad));
+    }
+    if cap > end {
+        runs.push((end, cap, Kind::Free));
+    }
+    runs
+}
+
+/// The bar alone: `cells` marks (fewer when the buffer has fewer bytes).
+#[must_use]
+pub fn bar(layout: &BufferLayout, cells: usize) -> String {
+    let cap = layout.capacity_bytes;
+    let cells = cells.min(cap);
+    if cells == 0 {
+        return String::new();
+    }
+    // Cell j covers bytes [j * cap / cells, (j + 1) * cap / cells).
+    let edge = |j: usize| ((j as u128 * cap as u128) / cells as u128) as usize;
+    let mut counts = vec![[0usize; 5]; cells];
+    for (start, stop, kind) in runs(layout) {
+        // The first cell holding `start`: the largest j with edge(j) <= start.
+        let mut j = ((start as u128 * cells as u128) / cap as u128) as usize;
+        while j > 0 && edge(j) > start {
+            j -= 1;
+        }
+        while j + 1 < cells && edge(j + 1) <= start {
+            j += 1;
+        }
+        while j < cells && edge(j) < stop {
+            let lo = start.max(edge(j));
+            let hi = stop.min(edge(j + 1));
+            if hi > lo {
+                counts[j][kind as usize] += hi - lo;
+            }
+            j += 1;
+        }
+    }
+    let mut kinds: Vec<Kind> = counts
+        .iter()
+        .map(|c| {
+            let mut best = Kind::Free;
+            let mut most = 0;
+            for kind in PRIORITY {
+                if c[kind as usize] > most {
+                    best = kind;
+                    most = c[kind as usize];
+                }
+            }
+            best
+        })
+        .collect();
+    // Every kind of block present shows somewhere: in the cell with the most
+    // of it whose own kind still shows elsewhere (or is padding or free).
+    for kind in [Kind::Live, Kind::Input, Kind::Dead] {
+        if kinds.contains(&kind) {
+            continue;
+        }
+        let mut candidates: Vec<usize> = (0..cells)
+            .filter(|&j| counts[j][kind as usize] > 0)
+            .collect();
+        candidates.sort_by_key(|&j| (usize::MAX - counts[j][kind as usize], j));
+        for j in candidates {
+            let current = kinds[j];
+            let elsewhere = kinds.iter().filter(|&&k| k == current).count() > 1;
+            if matches!(current, Kind::Pad | Kind::Free) || elsewhere {
+                kinds[j] = kind;
+                break;
+            }
+        }
+    }
+    kinds.iter().map(|&k| MARKS[k as usize]).collect()
+}
+
+/// One line for one buffer, `width` columns wide (at least the name, the
+/// brackets, the figures and 10 cells):
+/// `   a [ii#########.........]    368 / 4,000 B`.
+#[must_use]
+pub fn line(layout: &BufferLayout, width: usize) -> String {
+    let cap = thousands(layout.capacity_bytes as u64);
+    let used = thousands(layout.end_index as u64);
+    let figures = format!(" {used:>w$} / {cap} B", w = cap.len());
+    let name = format!("{:>4} [", layout.name);
+    let cells = width
+        .saturating_sub(name.chars().count() + 1 + figures.len())
+        .max(10);
+    format!("{name}{}]{figures}", bar(layout, cells))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alloc::Block;
+
+    fn block(offset: usize, pad: usize, len: usize, label: &'static str, live: bool) -> Block {
+        Block {
+            id: 0,
+            offset,
+            pad,
+            len,
+            label,
+            live,
+        }
+    }
+
+    fn layout(capacity: usize, end_index: usize, blocks: Vec<Block>) -> BufferLayout {
+        BufferLayout {
+            name: "main",
+            capacity_bytes: capacity,
+            end_index,
+            blocks,
+        }
+    }
+
+    #[test]
+    fn one_cell_per_byte_shows_every_kind_exactly() {
+        let l = layout(
+            20,
+            14,
+            vec![
+                block(0, 0, 3, "input", false),
+                block(4, 1, 4, "set", false),
+                block(9, 1, 4, "set", true),
+            ],
+        );
+        assert_eq!(bar(&l, 20), "iii'xxxx'####'......");
+        assert_eq!(bar(&l, 100), bar(&l, 20), "never more cells than bytes");
+    }
+
+    #[test]
+    fn cells_take_the_biggest_kind_and_used_beats_free() {
+        // 40 bytes in 10 cells of 4: input 0..6, pad 6..8, dead 8..30, live 30..33.
+        // Cell 1 ties input and padding (input wins), cell 7 dead and live (live
+        // wins), cell 8 has one live byte and three free (used wins).
+        let l = layout(
+            40,
+            33,
+            vec![
+                block(0, 0, 6, "input", false),
+                block(8, 2, 22, "set", false),
+                block(30, 0, 3, "set", true),
+            ],
+        );
+        assert_eq!(bar(&l, 10), "iixxxxx##.");
+    }
+
+    #[test]
+    fn a_small_input_still_shows_next_to_the_set() {
+        // 6448 bytes in 47 cells of 137: cell 0 has 56 input, 8 padding, 73 live.
+        let l = layout(
+            6448,
+            368,
+            vec![
+                block(0, 0, 56, "input", false),
+                block(64, 8, 304, "set", true),
+            ],
+        );
+        assert_eq!(bar(&l, 47), format!("i##{}", ".".repeat(44)));
+        // One cell for both: the live set keeps it.
+        assert_eq!(bar(&l, 1), "#");
+    }
+
+    #[test]
+    fn a_tiny_live_set_still_shows() {
+        let l = layout(
+            1000,
+            1000,
+            vec![
+                block(0, 0, 998, "set", false),
+                block(998, 0, 2, "set", true),
+            ],
+        );
+        assert_eq!(bar(&l, 10), "xxxxxxxxx#");
+    }
+
+    #[test]
+    fn empty_and_zero_sized_buffers_draw() {
+        assert_eq!(bar(&layout(100, 0, vec![]), 5), ".....");
+        assert_eq!(bar(&layout(0, 0, vec![]), 5), "");
+        let line = line(&layout(4000, 368, vec![]), 40);
+        assert_eq!(line.chars().count(), 40);
+        assert!(line.ends_with("]   368 / 4,000 B"), "{line}");
+    }
+}
