@@ -425,7 +425,20 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         return Ok(ExitCode::Usage);
     }
     let strategies = args.strategies();
-    let single = strategies.len() == 1;
+    let cells = args.cells();
+    let single = strategies.len() == 1 && cells.len() == 1;
+    // Every strategy with every kind of cells; a label says which when both run.
+    let runs: Vec<(StrategyKind, CellKind)> = cells
+        .iter()
+        .flat_map(|&c| strategies.iter().map(move |&s| (s, c)))
+        .collect();
+    let label = |s: StrategyKind, c: CellKind| {
+        if cells.len() > 1 {
+            format!("{}/{}", s.name(), c.name())
+        } else {
+            s.name().to_owned()
+        }
+    };
     let layout_every = args.layout_every();
     let output_is_stdout = args
         .output
@@ -496,20 +509,22 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
             input_in_buffer: !args.input_on_heap,
         },
         trace: sinks.trace.is_some(),
-        cells: args.cells,
+        cells: CellKind::HashSet,
     };
-    let mut reports = Vec::with_capacity(strategies.len());
+    let mut reports = Vec::with_capacity(runs.len());
     let mut failure = None;
-    for (i, &kind) in strategies.iter().enumerate() {
+    for (i, &(kind, cells)) in runs.iter().enumerate() {
+        let label = label(kind, cells);
         if !single && view.layout.is_some() {
             if i > 0 {
                 sinks.printer.write_line(format_args!(""));
             }
             sinks
                 .printer
-                .write_line(format_args!("{}:", heading(kind, args.buffer_size)));
+                .write_line(format_args!("{}:", heading(kind, &label, args.buffer_size)));
         }
-        let (report, error) = run_one(kind, &input, &name, &options, view, &mut sinks)?;
+        let options = RunOptions { cells, ..options };
+        let (report, error) = run_one(kind, &label, &input, &name, &options, view, &mut sinks)?;
         reports.push(report);
         failure = failure.or(error);
     }
@@ -553,13 +568,12 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-/// `leaky (buffer main of 4,000 bytes)`, above a strategy's layouts.
-fn heading(kind: StrategyKind, buffer_size: usize) -> String {
+/// `leaky (buffer main of 4,000 bytes)`, above a run's layouts.
+fn heading(kind: StrategyKind, label: &str, buffer_size: usize) -> String {
     match kind {
-        StrategyKind::Heap => format!("{} ({})", kind.name(), buffer_names(kind)),
+        StrategyKind::Heap => format!("{label} ({})", buffer_names(kind)),
         _ => format!(
-            "{} ({} of {} bytes)",
-            kind.name(),
+            "{label} ({} of {} bytes)",
             buffer_names(kind),
             thousands(buffer_size as u64)
         ),
@@ -570,6 +584,7 @@ fn heading(kind: StrategyKind, buffer_size: usize) -> String {
 /// count it saw, 0 if it never parsed) and, if a buffer ran out, why.
 fn run_one<W: Write + Send>(
     kind: StrategyKind,
+    label: &str,
     input: &[u8],
     name: &str,
     options: &RunOptions,
@@ -585,12 +600,12 @@ fn run_one<W: Write + Send>(
         said_no_layout: false,
         rounds: Vec::new(),
         elves: None,
-        progress: sinks.progress.run(kind.name()),
+        progress: sinks.progress.run(label.to_owned()),
     };
     let outcome = run_strategy(kind, input, options, &mut observer)?;
     let (rounds, elves) = (observer.rounds, observer.elves);
     if let Some((out, path)) = &mut sinks.trace {
-        let prefix = if view.single { "" } else { kind.name() };
+        let prefix = if view.single { "" } else { label };
         write_trace(out, prefix, &outcome.trace)
             .with_context(|| format!("could not write '{}'", path.display()))?;
     }
@@ -606,13 +621,14 @@ fn run_one<W: Write + Send>(
     };
     sinks.progress.finish_run(match ending {
         Outcome::OutOfMemory { round, .. } => {
-            format!("{}: out of memory in round {round}", kind.name())
+            format!("{label}: out of memory in round {round}")
         }
-        Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{}: done", kind.name()),
+        Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{label}: done"),
     });
     let buffered = kind != StrategyKind::Heap;
     let report = RunReport::new(
         kind.name(),
+        options.cells.name(),
         buffered.then_some(options.buffer_size),
         elves.unwrap_or(0),
         ending,

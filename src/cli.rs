@@ -67,9 +67,20 @@ pub struct SolveArgs {
     )]
     pub strategy: Vec<StrategyArg>,
 
-    /// How the elves are stored: a hash set (the write-up's) or a bit grid.
-    #[arg(short, long, value_enum, default_value_t = CellKind::HashSet)]
-    pub cells: CellKind,
+    /// How the elves are stored: a hash set (the write-up's), a bit grid, a
+    /// comma-separated list, or all.
+    ///
+    /// With several, every strategy runs with each, and the output compares
+    /// them all.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "CELLS[,...]",
+        value_delimiter = ',',
+        default_value = "hashset"
+    )]
+    pub cells: Vec<CellsArg>,
 
     /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
     ///
@@ -147,19 +158,13 @@ impl SolveArgs {
     /// strategy in the order `--help` lists them).
     #[must_use]
     pub fn strategies(&self) -> Vec<StrategyKind> {
-        let mut kinds = Vec::new();
-        for arg in &self.strategy {
-            let more: &[StrategyKind] = match arg {
-                StrategyArg::One(kind) => std::slice::from_ref(kind),
-                StrategyArg::All => StrategyKind::value_variants(),
-            };
-            for &kind in more {
-                if !kinds.contains(&kind) {
-                    kinds.push(kind);
-                }
-            }
-        }
-        kinds
+        expand(&self.strategy)
+    }
+
+    /// The cell kinds asked for, in order, each once.
+    #[must_use]
+    pub fn cells(&self) -> Vec<CellKind> {
+        expand(&self.cells)
     }
 
     /// Whether to draw the layout, and after which rounds (every K-th).
@@ -172,39 +177,73 @@ impl SolveArgs {
     }
 }
 
-/// One value of `--strategy`: a strategy, or `all` of them.
+/// One value of a list flag (`--strategy`, `--cells`): one item, or `all`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StrategyArg {
-    /// This strategy.
-    One(StrategyKind),
-    /// Every strategy.
+pub enum OneOrAll<T> {
+    /// This item.
+    One(T),
+    /// Every item.
     All,
 }
 
-/// Every [`StrategyKind`], then `all`: built from `StrategyKind`'s own list,
-/// so a new strategy is accepted (and part of `all`) without changes here.
-static STRATEGY_ARGS: LazyLock<Vec<StrategyArg>> = LazyLock::new(|| {
-    StrategyKind::value_variants()
-        .iter()
-        .map(|&kind| StrategyArg::One(kind))
-        .chain([StrategyArg::All])
-        .collect()
-});
+/// One value of `--strategy`.
+pub type StrategyArg = OneOrAll<StrategyKind>;
 
-impl ValueEnum for StrategyArg {
-    fn value_variants<'a>() -> &'a [Self] {
-        &STRATEGY_ARGS
-    }
+/// One value of `--cells`.
+pub type CellsArg = OneOrAll<CellKind>;
 
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        match self {
-            Self::One(kind) => kind.to_possible_value(),
-            Self::All => {
-                Some(PossibleValue::new("all").help("Every strategy above, one after another"))
+/// The items asked for, in order, each once (`all` is every item in the
+/// order `--help` lists them).
+fn expand<T: ValueEnum + Copy + PartialEq>(args: &[OneOrAll<T>]) -> Vec<T> {
+    let mut items = Vec::new();
+    for arg in args {
+        let more: &[T] = match arg {
+            OneOrAll::One(item) => std::slice::from_ref(item),
+            OneOrAll::All => T::value_variants(),
+        };
+        for &item in more {
+            if !items.contains(&item) {
+                items.push(item);
             }
         }
     }
+    items
 }
+
+/// `ValueEnum` for `OneOrAll<$kind>`: every `$kind`, then `all`, built from
+/// `$kind`'s own list, so a new variant is accepted (and part of `all`)
+/// without changes here.
+macro_rules! one_or_all_values {
+    ($kind:ty, $list:ident, $all_help:literal) => {
+        static $list: LazyLock<Vec<OneOrAll<$kind>>> = LazyLock::new(|| {
+            <$kind>::value_variants()
+                .iter()
+                .map(|&item| OneOrAll::One(item))
+                .chain([OneOrAll::All])
+                .collect()
+        });
+
+        impl ValueEnum for OneOrAll<$kind> {
+            fn value_variants<'a>() -> &'a [Self] {
+                &$list
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                match self {
+                    Self::One(item) => item.to_possible_value(),
+                    Self::All => Some(PossibleValue::new("all").help($all_help)),
+                }
+            }
+        }
+    };
+}
+
+one_or_all_values!(
+    StrategyKind,
+    STRATEGY_ARGS,
+    "Every strategy above, one after another"
+);
+one_or_all_values!(CellKind, CELLS_ARGS, "Both, one after another");
 
 /// The output's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -72,12 +72,12 @@ pub enum SolveError {
 pub struct AnswersDisagree {
     /// The part (1 or 2).
     pub part: usize,
-    /// The first strategy that found an answer.
-    pub first: &'static str,
+    /// The first run (strategy, and cells when several) that found an answer.
+    pub first: String,
     /// Its answer.
     pub first_answer: String,
-    /// The strategy that found another.
-    pub other: &'static str,
+    /// The run that found another.
+    pub other: String,
     /// That answer.
     pub other_answer: String,
 }

@@ -48,7 +48,7 @@ impl Progress {
 
     /// The part of the line for one strategy's run, for its observer.
     #[must_use]
-    pub fn run(&self, strategy: &'static str) -> RunProgress {
+    pub fn run(&self, strategy: String) -> RunProgress {
         let mut prefix = self.done.join(" | ");
         if !prefix.is_empty() {
             prefix.push_str(" | ");
@@ -90,7 +90,7 @@ pub struct RunProgress {
     start: Instant,
     shown: bool,
     last: Option<Instant>,
-    strategy: &'static str,
+    strategy: String,
     prefix: String,
 }
 

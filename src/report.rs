@@ -279,6 +279,12 @@ pub fn predict_buffer_size(rounds: &[RoundStats], target: usize) -> Option<usize
 pub struct RunReport {
     /// The strategy's name (`leaky`, `tempcopy`, `pingpong`, `heap`).
     pub strategy: &'static str,
+    /// How the elves were stored (`hashset`, `bitgrid`).
+    pub cells: &'static str,
+    /// The run's name in tables, plots and progress: the strategy, then
+    /// `/` and the cells when the comparison has several kinds of cells.
+    #[serde(skip)]
+    pub name: String,
     /// The size of each of its buffers in bytes; `null` for the heap.
     pub buffer_size_bytes: Option<usize>,
     /// The number of elves.
@@ -298,6 +304,7 @@ impl RunReport {
     #[must_use]
     pub fn new(
         strategy: &'static str,
+        cells: &'static str,
         buffer_size_bytes: Option<usize>,
         elves: usize,
         outcome: Outcome,
@@ -306,6 +313,8 @@ impl RunReport {
     ) -> Self {
         Self {
             strategy,
+            cells,
+            name: strategy.to_owned(),
             buffer_size_bytes,
             elves,
             outcome,
@@ -350,7 +359,11 @@ impl Comparison {
             .filter(|r| !r.outcome.is_out_of_memory())
             .filter_map(RunReport::rounds_completed)
             .max();
+        let mixed = strategies.iter().any(|r| r.cells != strategies[0].cells);
         for run in &mut strategies {
+            if mixed {
+                run.name = format!("{}/{}", run.strategy, run.cells);
+            }
             if run.outcome.is_out_of_memory() && run.buffer_size_bytes.is_some() {
                 run.summary.needed_buffer_size_bytes =
                     target.and_then(|t| predict_buffer_size(&run.rounds, t));
@@ -387,19 +400,19 @@ impl Comparison {
     where
         T: Copy + PartialEq + ToString,
     {
-        let mut agreed: Option<(&'static str, T)> = None;
+        let mut agreed: Option<(&str, T)> = None;
         for run in &self.strategies {
             let Some(found) = get(&run.answers) else {
                 continue;
             };
             match agreed {
-                None => agreed = Some((run.strategy, found)),
+                None => agreed = Some((&run.name, found)),
                 Some((first, answer)) if answer != found => {
                     return Err(AnswersDisagree {
                         part,
-                        first,
+                        first: first.to_owned(),
                         first_answer: answer.to_string(),
-                        other: run.strategy,
+                        other: run.name.clone(),
                         other_answer: found.to_string(),
                     });
                 }
@@ -441,7 +454,15 @@ mod tests {
         outcome: Outcome,
         answers: Answers,
     ) -> RunReport {
-        RunReport::new(strategy, Some(4000), 22, outcome, answers, rounds(peaks))
+        RunReport::new(
+            strategy,
+            "hashset",
+            Some(4000),
+            22,
+            outcome,
+            answers,
+            rounds(peaks),
+        )
     }
 
     #[test]
@@ -554,7 +575,10 @@ mod tests {
             ],
         );
         let e = c.agreed_answers().unwrap_err();
-        assert_eq!((e.part, e.first, e.other), (2, "pingpong", "heap"));
+        assert_eq!(
+            (e.part, e.first.as_str(), e.other.as_str()),
+            (2, "pingpong", "heap")
+        );
         assert_eq!(
             e.to_string(),
             "the strategies disagree on part 2: pingpong found 20, heap found 21; this is a bug in day23, please report it with the input"

@@ -13,8 +13,9 @@ use super::Exporter;
 use crate::report::{BufferRound, Comparison};
 
 /// The columns, in order.
-pub const HEADER: [&str; 14] = [
+pub const HEADER: [&str; 15] = [
     "strategy",
+    "cells",
     "round",
     "elves_moved",
     "bytes_in_use",
@@ -34,6 +35,7 @@ pub const HEADER: [&str; 14] = [
 #[derive(Serialize)]
 struct Row<'a> {
     strategy: &'a str,
+    cells: &'a str,
     round: usize,
     elves_moved: usize,
     bytes_in_use: usize,
@@ -65,6 +67,7 @@ impl Exporter for CsvExporter {
                 let b2: Option<&BufferRound> = r.buffers.get(1);
                 writer.serialize(Row {
                     strategy: run.strategy,
+                    cells: run.cells,
                     round: r.round,
                     elves_moved: r.elves_moved,
                     bytes_in_use: r.bytes_in_use,

@@ -175,6 +175,12 @@ where
 
     for (i, run) in c.strategies.iter().enumerate() {
         let col = color(run.strategy);
+        // The bit grid's lines are a darker shade of the strategy's colour.
+        let col = if run.cells == "bitgrid" {
+            RGBColor(col.0 / 2, col.1 / 2, col.2 / 2)
+        } else {
+            col
+        };
         // A line that a later one covers exactly is drawn wider, as a halo
         // around it, and its label says so.
         let covered_by = c.strategies[i + 1..]
@@ -187,12 +193,12 @@ where
                         .zip(&run.rounds)
                         .all(|(a, b)| a.bytes_in_use == b.bytes_in_use)
             })
-            .map(|later| later.strategy);
+            .map(|later| later.name.as_str());
         let (width, note) = match covered_by {
             Some(other) => (6, format!(" (under {other})")),
             None => (2, String::new()),
         };
-        let label = format!("{}: {}", run.strategy, outcome_text(&run.outcome));
+        let label = format!("{}: {}", run.name, outcome_text(&run.outcome));
         chart
             .draw_series(LineSeries::new(
                 run.rounds.iter().map(|r| (r.round, r.bytes_in_use as f64)),

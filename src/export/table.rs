@@ -153,7 +153,7 @@ fn row(run: &RunReport) -> Vec<String> {
     let empty = s.buffers.is_empty();
     let or_dash = |n: usize| if empty { "-".to_owned() } else { bytes(n) };
     vec![
-        run.strategy.to_owned(),
+        run.name.clone(),
         outcome_text(&run.outcome),
         answer(run.answers.part1.map(|p| p.to_string())),
         answer(run.answers.part2.map(|p| p.to_string())),
@@ -231,7 +231,7 @@ impl Exporter for TableExporter {
                     out,
                     "* {} ran out of memory in round {}. Predicted from its growth per round:\n  \
                      --buffer-size {n} ({}) lasts the {} the others played.",
-                    run.strategy,
+                    run.name,
                     thousands(round as u64),
                     human_bytes(n),
                     rounds_text(rounds)
@@ -239,8 +239,9 @@ impl Exporter for TableExporter {
                 _ => writeln!(
                     out,
                     "* {} ran out of memory in round {}; its buffer size cannot be predicted\n  \
-                     (it needs two completed rounds and another strategy that did not run out).",
-                    run.strategy,
+                     (that needs two completed rounds that grew by the same bytes, and another\n  \
+                     strategy that did not run out).",
+                    run.name,
                     thousands(round as u64)
                 ),
             };

@@ -299,3 +299,57 @@ fn tempcopy_grows_the_bit_grid_in_place_when_it_is_the_last_block() {
     );
     assert!(!trace.contains("-> fail"), "{trace}");
 }
+
+#[test]
+fn cells_all_compares_both_representations_under_every_strategy() {
+    let out = day23()
+        .args([
+            "-i",
+            &example(),
+            "-s",
+            "leaky,pingpong",
+            "-c",
+            "all",
+            "-f",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let runs: Vec<(String, String, u64)> = json["strategies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["strategy"].as_str().unwrap().to_owned(),
+                r["cells"].as_str().unwrap().to_owned(),
+                r["summary"]["peak_bytes"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let names: Vec<(&str, &str)> = runs
+        .iter()
+        .map(|(s, c, _)| (s.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("leaky", "hashset"),
+            ("pingpong", "hashset"),
+            ("leaky", "bitgrid"),
+            ("pingpong", "bitgrid")
+        ]
+    );
+    // The bit grid of 22 elves (at most 13 rows of one word) is smaller than their set.
+    assert!(runs[3].2 < runs[1].2, "{runs:?}");
+    day23()
+        .args(["-i", &example(), "-s", "pingpong", "-c", "hashset,bitgrid"])
+        .assert()
+        .success()
+        .stdout(contains("pingpong/hashset").and(contains("pingpong/bitgrid")))
+        .stdout(contains("Part 1: 110\nPart 2: 20\n"));
+}

@@ -262,18 +262,18 @@ fn csv_export_has_a_fixed_header_and_one_row_per_strategy_and_round() {
     );
     let pingpong_1 = rows
         .iter()
-        .find(|r| &r[0] == "pingpong" && &r[1] == "1")
+        .find(|r| &r[0] == "pingpong" && &r[2] == "1")
         .unwrap();
     assert_eq!(
         pingpong_1.iter().collect::<Vec<_>>(),
         [
-            "pingpong", "1", "11", "368", "304", "672", "a", "64", "0", "368", "b", "304", "304",
-            "304"
+            "pingpong", "hashset", "1", "11", "368", "304", "672", "a", "64", "0", "368", "b",
+            "304", "304", "304"
         ]
     );
     let heap_0 = rows.iter().find(|r| &r[0] == "heap").unwrap();
-    assert_eq!(&heap_0[6], "heap");
-    assert_eq!((&heap_0[10], &heap_0[11]), ("", ""));
+    assert_eq!(&heap_0[7], "heap");
+    assert_eq!((&heap_0[11], &heap_0[12]), ("", ""));
 }
 
 #[test]
