@@ -61,7 +61,9 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(e).context("could not write to standard output"),
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(e).context("could not write to standard output")
+        }
         _ => Ok(()),
     }
 }
@@ -92,9 +94,13 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
             .with_context(|| format!("could not read '{name}'"))?;
     } else {
         let file = File::open(path).with_context(|| format!("could not open '{name}'"))?;
-        let meta = file.metadata().with_context(|| format!("could not read '{name}'"))?;
+        let meta = file
+            .metadata()
+            .with_context(|| format!("could not read '{name}'"))?;
         if meta.is_dir() {
-            bail!("could not read '{name}': it is a directory, expected a file of '.' and '#' lines");
+            bail!(
+                "could not read '{name}': it is a directory, expected a file of '.' and '#' lines"
+            );
         }
         file.take(limit)
             .read_to_end(&mut bytes)
@@ -118,10 +124,10 @@ struct RoundPrinter<W: Write> {
 
 impl<W: Write> RoundPrinter<W> {
     fn write_line(&mut self, line: std::fmt::Arguments<'_>) {
-        if self.error.is_none() {
-            if let Err(e) = writeln!(self.out, "{line}") {
-                self.error = Some(e);
-            }
+        if self.error.is_none()
+            && let Err(e) = writeln!(self.out, "{line}")
+        {
+            self.error = Some(e);
         }
     }
 }
@@ -193,7 +199,11 @@ pub fn run_strategy(
         let mut fba = |name: &'static str| {
             let buf = bufs.remove(0);
             let fba = FixedBufferAllocator::new(buf).with_name(name);
-            if tracing { fba.with_trace(trace.clone()) } else { fba }
+            if tracing {
+                fba.with_trace(trace.clone())
+            } else {
+                fba
+            }
         };
         let result = match kind {
             StrategyKind::Leaky => go(&Leaky::new(fba("main")), input, &limits, observer),
@@ -233,7 +243,8 @@ fn go<S: Strategy>(
 
 /// Creates `path` for writing, before any work starts.
 fn create(path: &PathBuf) -> Result<BufWriter<File>> {
-    let file = File::create(path).with_context(|| format!("could not create '{}'", path.display()))?;
+    let file =
+        File::create(path).with_context(|| format!("could not create '{}'", path.display()))?;
     Ok(BufWriter::new(file))
 }
 
@@ -268,7 +279,8 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     let outcome = run_strategy(args.strategy, &input, &options, &mut printer)?;
 
     if let (Some(out), Some(path)) = (&mut trace_out, &args.trace) {
-        write_trace(out, &outcome.trace).with_context(|| format!("could not write '{}'", path.display()))?;
+        write_trace(out, &outcome.trace)
+            .with_context(|| format!("could not write '{}'", path.display()))?;
     }
     let (answers, failure) = match outcome.result {
         Ok(answers) => (answers, None),
@@ -284,10 +296,10 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     if let Some(part2) = answers.part2 {
         printer.write_line(format_args!("Part 2: {part2}"));
     }
-    if printer.error.is_none() {
-        if let Err(e) = printer.out.flush() {
-            printer.error = Some(e);
-        }
+    if printer.error.is_none()
+        && let Err(e) = printer.out.flush()
+    {
+        printer.error = Some(e);
     }
     match printer.error {
         Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
@@ -301,7 +313,9 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     }
     if answers.part1.is_none() || answers.part2.is_none() {
         let rounds = args.max_rounds.unwrap_or(0);
-        eprintln!("day23: stopped after {rounds} rounds (--max-rounds) before both answers were known");
+        eprintln!(
+            "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
+        );
     }
     Ok(ExitCode::Success)
 }
@@ -312,4 +326,3 @@ fn write_trace(out: &mut impl Write, events: &[TraceEvent]) -> io::Result<()> {
     }
     out.flush()
 }
-

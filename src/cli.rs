@@ -142,7 +142,9 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
 fn parse_density(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(d) if (0.0..=1.0).contains(&d) => Ok(d),
-        _ => Err(format!("'{text}' is not a density: expected a number from 0 to 1, e.g. 0.5")),
+        _ => Err(format!(
+            "'{text}' is not a density: expected a number from 0 to 1, e.g. 0.5"
+        )),
     }
 }
 
@@ -170,9 +172,23 @@ mod tests {
         assert!(Cli::try_parse_from(["day23", "-i", "x", "-b", "4 parsecs"]).is_err());
         assert!(Cli::try_parse_from(["day23", "-i", "x", "-s", "arena"]).is_err());
         assert!(Cli::try_parse_from(["day23"]).is_err());
-        let bad = ["day23", "generate", "--width", "5", "--height", "5", "--density", "2"];
+        let bad = [
+            "day23",
+            "generate",
+            "--width",
+            "5",
+            "--height",
+            "5",
+            "--density",
+            "2",
+        ];
         assert!(Cli::try_parse_from(bad).is_err());
-        let ok = ["day23", "generate", "--width", "5", "--height", "5", "--seed", "7"];
-        assert!(matches!(Cli::try_parse_from(ok).unwrap().command, Some(Command::Generate(_))));
+        let ok = [
+            "day23", "generate", "--width", "5", "--height", "5", "--seed", "7",
+        ];
+        assert!(matches!(
+            Cli::try_parse_from(ok).unwrap().command,
+            Some(Command::Generate(_))
+        ));
     }
 }

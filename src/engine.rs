@@ -160,7 +160,11 @@ pub fn solve<S: Strategy>(
             .map_err(|_| fail(oom(0, home, input.len(), "the input"), Answers::default()))?;
         copy.extend_from_slice(input);
     }
-    let text = if limits.input_in_buffer { &copy[..] } else { input };
+    let text = if limits.input_in_buffer {
+        &copy[..]
+    } else {
+        input
+    };
     let parsed = parse(text)?;
     let n = parsed.len();
     let reserve_error = |round, memory: &S::Memory, e: TryReserveError, reached| {
@@ -171,8 +175,8 @@ pub fn solve<S: Strategy>(
         fail(oom(round, memory, requested, "the elf set"), reached)
     };
     home.set_label("set");
-    let mut elves = try_new_set_in(n, home)
-        .map_err(|e| reserve_error(0, home, e, Answers::default()))?;
+    let mut elves =
+        try_new_set_in(n, home).map_err(|e| reserve_error(0, home, e, Answers::default()))?;
     elves.extend(parsed.points());
     drop(copy);
     let mut answers = Answers::default();

@@ -29,7 +29,9 @@ pub struct OutOfMemory {
 }
 
 fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize) -> String {
-    let needed = in_use.saturating_add(requested).max(capacity.saturating_add(1));
+    let needed = in_use
+        .saturating_add(requested)
+        .max(capacity.saturating_add(1));
     let size = crate::units::suggest_size(needed);
     match strategy {
         "leaky" => format!(

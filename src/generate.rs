@@ -49,6 +49,9 @@ mod tests {
         assert_eq!(generate(8, 2, 0.5, 42), b"..#.###.\n.#.....#\n");
         // The bundled inputs (and the answers in inputs/manifest.json) were made
         // with this generator.
-        assert_eq!(generate(70, 70, 0.5, 1), include_bytes!("../inputs/gen-70x70-d50-s1.txt"));
+        assert_eq!(
+            generate(70, 70, 0.5, 1),
+            include_bytes!("../inputs/gen-70x70-d50-s1.txt")
+        );
     }
 }

@@ -19,8 +19,8 @@ use core::hash::BuildHasher;
 use hashbrown::{HashSet, TryReserveError};
 
 use crate::alloc::Allocator;
-use crate::grid::point::{DIRECTIONS, NEIGHBOURS, SIDE_MASKS};
 use crate::grid::Point2D;
+use crate::grid::point::{DIRECTIONS, NEIGHBOURS, SIDE_MASKS};
 
 /// The fixed, fast hasher of the elf sets: rustc's Fx hash of the packed
 /// point (one multiply). Fixed, so runs are deterministic.
@@ -45,10 +45,9 @@ pub fn try_new_set_in<A: Allocator>(n: usize, alloc: A) -> Result<ElfSet<A>, Try
 /// Bit `i` set when the neighbour `NEIGHBOURS[i]` of `p` is an elf.
 #[inline]
 fn neighbour_mask<A: Allocator, S: BuildHasher>(elves: &HashSet<Point2D, S, A>, p: Point2D) -> u8 {
-    NEIGHBOURS
-        .iter()
-        .enumerate()
-        .fold(0, |mask, (i, &d)| mask | (u8::from(elves.contains(&(p + d))) << i))
+    NEIGHBOURS.iter().enumerate().fold(0, |mask, (i, &d)| {
+        mask | (u8::from(elves.contains(&(p + d))) << i)
+    })
 }
 
 /// The direction (index into [`DIRECTIONS`]) the elf at `p` proposes in a round

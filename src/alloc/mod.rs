@@ -262,7 +262,10 @@ impl fmt::Display for TraceEvent {
                 end_index,
             } => {
                 let ok = if ok { "ok" } else { "fail" };
-                write!(f, "{b} resize {id} {new_size} -> {ok} end_index={end_index}")
+                write!(
+                    f,
+                    "{b} resize {id} {new_size} -> {ok} end_index={end_index}"
+                )
             }
             TraceKind::Reset => write!(f, "{b} reset -> end_index=0"),
         }
@@ -639,7 +642,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
     fn resize_in_place(&self, ptr: NonNull<u8>, old: usize, new: usize, align: usize) -> bool {
         let offset = self.offset_of(ptr).unwrap_or(usize::MAX);
         let end = self.end_index.get();
-        let aligned = ptr.as_ptr().addr() % align == 0;
+        let aligned = ptr.as_ptr().addr().is_multiple_of(align);
         let last = self.is_last_allocation(ptr, old);
         let ok = aligned
             && if !last {
@@ -730,8 +733,16 @@ unsafe impl Allocator for FixedBufferAllocator<'_> {
         old_layout: Layout,
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        debug_assert!(new_layout.size() >= old_layout.size(), "grow must not shrink");
-        if self.resize_in_place(ptr, old_layout.size(), new_layout.size(), new_layout.align()) {
+        debug_assert!(
+            new_layout.size() >= old_layout.size(),
+            "grow must not shrink"
+        );
+        if self.resize_in_place(
+            ptr,
+            old_layout.size(),
+            new_layout.size(),
+            new_layout.align(),
+        ) {
             return Ok(NonNull::slice_from_raw_parts(ptr, new_layout.size()));
         }
         // SAFETY: `move_block` requires a live block of `old_layout.size()` bytes
@@ -765,8 +776,16 @@ unsafe impl Allocator for FixedBufferAllocator<'_> {
         old_layout: Layout,
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
-        debug_assert!(new_layout.size() <= old_layout.size(), "shrink must not grow");
-        if self.resize_in_place(ptr, old_layout.size(), new_layout.size(), new_layout.align()) {
+        debug_assert!(
+            new_layout.size() <= old_layout.size(),
+            "shrink must not grow"
+        );
+        if self.resize_in_place(
+            ptr,
+            old_layout.size(),
+            new_layout.size(),
+            new_layout.align(),
+        ) {
             return Ok(NonNull::slice_from_raw_parts(ptr, new_layout.size()));
         }
         // SAFETY: as in `grow`, `shrink`'s precondition is `move_block`'s.

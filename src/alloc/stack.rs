@@ -71,7 +71,7 @@ const CLASSES: &[usize] = &[
     12884901888,
     17179869184,
     25769803776,
-    34359738368
+    34359738368,
 ];
 
 /// The largest total buffer size a stack frame can hold.
@@ -81,13 +81,17 @@ pub const MAX_STACK_BYTES: usize = CLASSES[CLASSES.len() - 1];
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
     /// More than [`MAX_STACK_BYTES`] in total, or an overflow adding them up.
-    #[error("buffers of {requested} bytes in total exceed the largest stack buffer this tool provides ({MAX_STACK_BYTES} bytes)")]
+    #[error(
+        "buffers of {requested} bytes in total exceed the largest stack buffer this tool provides ({MAX_STACK_BYTES} bytes)"
+    )]
     TooLarge {
         /// The requested total (saturated on overflow).
         requested: usize,
     },
     /// More than the machine has available.
-    #[error("buffers of {requested} bytes in total (a stack frame of {frame} bytes) exceed the memory available on this machine ({available} bytes)")]
+    #[error(
+        "buffers of {requested} bytes in total (a stack frame of {frame} bytes) exceed the memory available on this machine ({available} bytes)"
+    )]
     NotEnoughMemory {
         /// The requested total.
         requested: usize,
@@ -131,19 +135,21 @@ where
 {
     let total = sizes
         .iter()
-        .try_fold(0usize, |acc, &s| acc.checked_add(s.checked_next_multiple_of(BUFFER_ALIGN)?))
+        .try_fold(0usize, |acc, &s| {
+            acc.checked_add(s.checked_next_multiple_of(BUFFER_ALIGN)?)
+        })
         .ok_or(StackError::TooLarge {
             requested: usize::MAX,
         })?;
     let frame = stack_class_bytes(total).ok_or(StackError::TooLarge { requested: total })?;
-    if let Some(available) = mem_available() {
-        if frame > available {
-            return Err(StackError::NotEnoughMemory {
-                requested: total,
-                frame,
-                available,
-            });
-        }
+    if let Some(available) = mem_available()
+        && frame > available
+    {
+        return Err(StackError::NotEnoughMemory {
+            requested: total,
+            frame,
+            available,
+        });
     }
     let stack = frame + STACK_MARGIN;
     let mut f = Some(f);
@@ -269,7 +275,9 @@ fn in_class(class: usize, len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>]))
 /// does not fit in `usize`.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
-    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(digits);
     if number.is_empty() {
         return Err(format!(
@@ -321,9 +329,21 @@ mod tests {
         assert!(parse_size("").unwrap_err().contains("not a size"));
         assert!(parse_size("-1").unwrap_err().contains("not a size"));
         assert!(parse_size("1.5MiB").unwrap_err().contains("unknown unit"));
-        assert!(parse_size("12parsecs").unwrap_err().contains("unknown unit"));
-        assert!(parse_size("99999999999999999999").unwrap_err().contains("too large"));
-        assert!(parse_size("17179869184TiB").unwrap_err().contains("too large"));
+        assert!(
+            parse_size("12parsecs")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(
+            parse_size("99999999999999999999")
+                .unwrap_err()
+                .contains("too large")
+        );
+        assert!(
+            parse_size("17179869184TiB")
+                .unwrap_err()
+                .contains("too large")
+        );
     }
 
     #[test]

@@ -41,7 +41,10 @@ fn freeing_the_last_block_reclaims_it() {
     let fba = FixedBufferAllocator::new(&mut buf.0);
     let a = fba.allocate(layout(10, 1)).unwrap();
     let b = fba.allocate(layout(20, 1)).unwrap();
-    assert_eq!((offset(&fba, a), offset(&fba, b), fba.end_index()), (0, 10, 30));
+    assert_eq!(
+        (offset(&fba, a), offset(&fba, b), fba.end_index()),
+        (0, 10, 30)
+    );
     // SAFETY: the block is live in this allocator and the layout is the one it was allocated (or last resized) with.
     unsafe { fba.deallocate(b.cast(), layout(20, 1)) };
     assert_eq!(fba.end_index(), 10);
@@ -58,7 +61,10 @@ fn freeing_any_other_block_reclaims_nothing() {
     // SAFETY: the block is live in this allocator and the layout is the one it was allocated (or last resized) with.
     unsafe { fba.deallocate(a.cast(), layout(10, 1)) };
     let stats = fba.stats();
-    assert_eq!((stats.end_index, stats.live_bytes, stats.frees), (30, 20, 1));
+    assert_eq!(
+        (stats.end_index, stats.live_bytes, stats.frees),
+        (30, 20, 1)
+    );
     let blocks = fba.blocks();
     assert_eq!(blocks.len(), 2);
     assert!(!blocks[0].live && blocks[1].live);
@@ -97,7 +103,11 @@ fn the_last_block_grows_in_place() {
     assert_eq!(fba.end_index(), 10);
     // SAFETY: the block is live in this allocator and the layout is the one it was allocated (or last resized) with.
     let err = unsafe { fba.grow(g.cast(), layout(10, 1), layout(11, 1)) };
-    assert_eq!(err, Err(AllocError), "Zig: realloc(slice1, 11) is OutOfMemory");
+    assert_eq!(
+        err,
+        Err(AllocError),
+        "Zig: realloc(slice1, 11) is OutOfMemory"
+    );
     assert_eq!(fba.end_index(), 10);
 }
 
@@ -117,7 +127,11 @@ fn growing_a_block_that_is_not_last_moves_it_and_its_bytes() {
     // SAFETY: `moved` is a live block of 4 bytes, the first 2 initialized by the copy.
     let bytes = unsafe { core::slice::from_raw_parts(moved.cast::<u8>().as_ptr(), 2) };
     assert_eq!(bytes, [1, 2]);
-    assert_eq!(fba.end_index(), 8, "the old block stays behind as dead space");
+    assert_eq!(
+        fba.end_index(),
+        8,
+        "the old block stays behind as dead space"
+    );
     assert_eq!(fba.stats().live_bytes, 6);
 }
 
@@ -166,7 +180,10 @@ fn try_reset_refuses_while_blocks_are_live() {
     // SAFETY: the block is live in this allocator and the layout is the one it was allocated (or last resized) with.
     unsafe { fba.deallocate(a.cast(), layout(8, 8)) };
     let err = fba.try_reset().unwrap_err();
-    assert_eq!(err.to_string(), "cannot reset buffer 'temp': 1 blocks are still allocated");
+    assert_eq!(
+        err.to_string(),
+        "cannot reset buffer 'temp': 1 blocks are still allocated"
+    );
     assert_eq!(fba.end_index(), 16);
 }
 
@@ -177,7 +194,10 @@ fn exhaustion_returns_an_error_and_changes_nothing() {
     fba.allocate(layout(10, 1)).unwrap();
     assert_eq!(fba.allocate(layout(7, 1)), Err(AllocError));
     let stats = fba.stats();
-    assert_eq!((stats.end_index, stats.allocs, stats.failed_allocs), (10, 1, 1));
+    assert_eq!(
+        (stats.end_index, stats.allocs, stats.failed_allocs),
+        (10, 1, 1)
+    );
     assert!(fba.allocate(layout(6, 1)).is_ok(), "an exact fit succeeds");
 }
 
@@ -260,7 +280,10 @@ fn windows_and_high_water_follow_end_index() {
     fba.start_window();
     fba.allocate(layout(10, 1)).unwrap();
     let s = fba.stats();
-    assert_eq!((s.high_water_bytes, s.window_peak_bytes, s.end_index), (40, 10, 10));
+    assert_eq!(
+        (s.high_water_bytes, s.window_peak_bytes, s.end_index),
+        (40, 10, 10)
+    );
 }
 
 /// One step of the model-based test.
@@ -452,9 +475,17 @@ mod hashbrown_in_the_buffer {
         for i in 0..2500 {
             set.insert(Point2D::new(i % 50, i / 50));
         }
-        assert_eq!(fba.inner().end_index(), 36_880, "inserting n points allocates nothing");
+        assert_eq!(
+            fba.inner().end_index(),
+            36_880,
+            "inserting n points allocates nothing"
+        );
         assert_eq!(fba.stats().allocs, 1);
-        assert_eq!(fba.resizes(), (0, 0), "hashbrown never calls grow or shrink");
+        assert_eq!(
+            fba.resizes(),
+            (0, 0),
+            "hashbrown never calls grow or shrink"
+        );
         drop(set);
         assert_eq!(fba.inner().end_index(), 0, "the set was the last block");
     }

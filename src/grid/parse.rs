@@ -22,7 +22,9 @@ pub enum ParseError {
     #[error("the input has no elves: expected at least one '#'")]
     NoElves,
     /// A character other than `.`, `#` and line endings.
-    #[error("unexpected {found:?} at line {line} column {column}: expected '.', '#' or a line ending")]
+    #[error(
+        "unexpected {found:?} at line {line} column {column}: expected '.', '#' or a line ending"
+    )]
     UnexpectedChar {
         /// 1-based line.
         line: usize,
@@ -40,7 +42,9 @@ pub enum ParseError {
         column: usize,
     },
     /// Coordinates beyond what the simulation represents.
-    #[error("the input is too large at line {line} column {column}: at most {max} rows and columns are supported")]
+    #[error(
+        "the input is too large at line {line} column {column}: at most {max} rows and columns are supported"
+    )]
     TooLarge {
         /// 1-based line.
         line: usize,
@@ -154,12 +158,14 @@ impl<'a> Elves<'a> {
     /// The elves' positions, row by row, left to right.
     pub fn points(&self) -> impl Iterator<Item = Point2D> + 'a {
         let body = self.body;
-        body.split(|&b| b == b'\n').zip(0i32..).flat_map(|(row, y)| {
-            row.iter()
-                .zip(0i32..)
-                .filter(|&(&b, _)| b == b'#')
-                .map(move |(_, x)| Point2D::new(x, y))
-        })
+        body.split(|&b| b == b'\n')
+            .zip(0i32..)
+            .flat_map(|(row, y)| {
+                row.iter()
+                    .zip(0i32..)
+                    .filter(|&(&b, _)| b == b'#')
+                    .map(move |(_, x)| Point2D::new(x, y))
+            })
     }
 }
 
@@ -186,7 +192,11 @@ mod tests {
         assert_eq!(err(b"\xEF\xBB\xBF"), ParseError::Empty);
         assert_eq!(
             err(b"#\xEF\xBB\xBF"),
-            ParseError::UnexpectedChar { line: 1, column: 2, found: '\u{FEFF}' }
+            ParseError::UnexpectedChar {
+                line: 1,
+                column: 2,
+                found: '\u{FEFF}'
+            }
         );
     }
 
@@ -196,24 +206,47 @@ mod tests {
         assert_eq!(err(b"...\n\n.."), ParseError::NoElves);
         assert_eq!(
             err(b"..#\n.x."),
-            ParseError::UnexpectedChar { line: 2, column: 2, found: 'x' }
+            ParseError::UnexpectedChar {
+                line: 2,
+                column: 2,
+                found: 'x'
+            }
         );
         assert_eq!(
             err(b"#\0"),
-            ParseError::UnexpectedChar { line: 1, column: 2, found: '\0' }
+            ParseError::UnexpectedChar {
+                line: 1,
+                column: 2,
+                found: '\0'
+            }
         );
         assert_eq!(
             err("#é".as_bytes()),
-            ParseError::UnexpectedChar { line: 1, column: 2, found: 'é' }
+            ParseError::UnexpectedChar {
+                line: 1,
+                column: 2,
+                found: 'é'
+            }
         );
-        assert_eq!(err(b"#\n.\xff"), ParseError::InvalidUtf8 { line: 2, column: 2 });
+        assert_eq!(
+            err(b"#\n.\xff"),
+            ParseError::InvalidUtf8 { line: 2, column: 2 }
+        );
         assert_eq!(
             err(b"#\r.\n"),
-            ParseError::UnexpectedChar { line: 1, column: 2, found: '\r' }
+            ParseError::UnexpectedChar {
+                line: 1,
+                column: 2,
+                found: '\r'
+            }
         );
         assert_eq!(
             err(b"# \n"),
-            ParseError::UnexpectedChar { line: 1, column: 2, found: ' ' }
+            ParseError::UnexpectedChar {
+                line: 1,
+                column: 2,
+                found: ' '
+            }
         );
     }
 
