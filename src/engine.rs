@@ -17,7 +17,7 @@
 
 use hashbrown::TryReserveError;
 
-use crate::alloc::{AllocVec, Arena};
+use crate::alloc::{AllocVec, Allocator, Arena};
 use crate::error::{OutOfMemory, SolveError};
 use crate::grid::{Point2D, parse};
 use crate::report::{Answers, BufferLayout, BufferRound, RoundStats};
@@ -124,6 +124,26 @@ fn round_stats<S: Strategy>(strategy: &S, round: usize, elves_moved: usize) -> R
     }
 }
 
+/// `tempcopy`'s copy back: makes `elves` hold exactly the points of `next`
+/// without allocating.
+///
+/// Both sets were reserved for the same elf count, so their tables have the
+/// same number of buckets, and hashbrown's `clone_from` then copies the
+/// control bytes and each point to the same bucket: no hashing, no probing,
+/// no allocation. (With different bucket counts `clone_from` would allocate
+/// infallibly, so that case, which the driver never creates, clears and
+/// re-inserts instead; `extend` never allocates either, the capacity being
+/// enough.)
+fn copy_back<A: Allocator + Clone>(elves: &mut ElfSet<A>, next: &ElfSet<A>) {
+    if elves.capacity() == next.capacity() {
+        elves.clone_from(next);
+    } else {
+        debug_assert!(false, "sets reserved for the same count differ in capacity");
+        elves.clear();
+        elves.extend(next.iter().copied());
+    }
+}
+
 /// Runs the puzzle on `input` under `strategy`, reporting every round to
 /// `observer`.
 ///
@@ -204,8 +224,7 @@ pub fn solve<S: Strategy>(
             try_new_set_in(n, memory).map_err(|e| reserve_error(round, memory, e, answers))?;
         let moved = step(&elves, &mut next, round);
         if S::COPIES_BACK {
-            elves.clear();
-            elves.extend(next.iter().copied());
+            copy_back(&mut elves, &next);
             drop(next);
         } else {
             // The old set is freed here.
@@ -226,4 +245,31 @@ pub fn solve<S: Strategy>(
         );
     }
     Ok(answers)
+}
+
+#[cfg(test)]
+mod tests {
+    use core::mem::MaybeUninit;
+
+    use super::*;
+    use crate::alloc::FixedBufferAllocator;
+
+    #[test]
+    fn copy_back_copies_every_point_without_allocating() {
+        let mut buf = vec![MaybeUninit::uninit(); 64 << 10];
+        let fba = FixedBufferAllocator::new(&mut buf);
+        let n = 100;
+        let mut elves = try_new_set_in(n, &fba).unwrap();
+        elves.extend((0..n as i32).map(|i| Point2D::new(i, -i)));
+        let mut next = try_new_set_in(n, &fba).unwrap();
+        next.extend((0..n as i32).map(|i| Point2D::new(2 * i, i % 7)));
+        let (end_index, allocs) = (fba.end_index(), fba.stats().allocs);
+
+        copy_back(&mut elves, &next);
+
+        assert_eq!(elves, next);
+        assert_eq!((fba.end_index(), fba.stats().allocs), (end_index, allocs));
+        assert!(elves.contains(&Point2D::new(198, 99 % 7)));
+        assert!(!elves.contains(&Point2D::new(1, -1)));
+    }
 }
