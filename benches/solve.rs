@@ -1,7 +1,7 @@
 //! # The benchmark suite: parse, one round, a full solve per strategy
 //!
-//! Run it with `cargo bench --bench solve` (about three minutes on two
-//! cores); pass a filter to run part of it, e.g.
+//! Run it with `cargo bench --bench solve` (2m18s and 3m11s in two runs on
+//! the shared two-core machine); pass a filter to run part of it, e.g.
 //! `cargo bench --bench solve -- solve/70x70`.
 //!
 //! Inputs: `inputs/gen-70x70-d50-s1.txt` (2457 elves, part 2 at round 969)
