@@ -20,15 +20,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
-use crate::cells::bitgrid::BitGrid;
 use crate::cli::{CellKind, Cli, Command, Format, GenerateArgs, SolveArgs, StrategyKind};
-use crate::engine::{Limits, Observer, Snapshot, solve};
+use crate::engine::{Limits, Observer, Snapshot, solve_cells};
 use crate::error::{OutOfMemory, SolveError};
 use crate::export::{Exporter, Output, SvgExporter, exporter, layout};
 use crate::progress::{Progress, RunProgress};
 use crate::report::{Answers, Comparison, Outcome, RoundStats, RunReport};
-use crate::sim::ElfSet;
-use crate::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
+use crate::strategy::{Heap, Leaky, PingPong, TempCopy};
 use crate::units::thousands;
 
 /// The process's exit codes, documented in `--help` and the README.
@@ -304,17 +302,19 @@ pub fn run_strategy(
             }
         };
         let result = match kind {
-            StrategyKind::Leaky => go(&Leaky::new(fba("main")), cells, input, &limits, observer),
+            StrategyKind::Leaky => {
+                solve_cells(&Leaky::new(fba("main")), cells, input, &limits, observer)
+            }
             StrategyKind::TempCopy => {
                 let main = fba("main");
                 let strategy = TempCopy::new(main, fba("temp"));
-                go(&strategy, cells, input, &limits, observer)
+                solve_cells(&strategy, cells, input, &limits, observer)
             }
             StrategyKind::PingPong => {
                 let a = fba("a");
-                go(&PingPong::new(a, fba("b")), cells, input, &limits, observer)
+                solve_cells(&PingPong::new(a, fba("b")), cells, input, &limits, observer)
             }
-            StrategyKind::Heap => go(&Heap::new(), cells, input, &limits, observer),
+            StrategyKind::Heap => solve_cells(&Heap::new(), cells, input, &limits, observer),
         };
         RunOutcome {
             result,
@@ -329,20 +329,6 @@ pub fn run_strategy(
         )
     })?;
     Ok(outcome)
-}
-
-/// Runs `strategy` with the elves stored as `cells`.
-fn go<S: Strategy>(
-    strategy: &S,
-    cells: CellKind,
-    input: &[u8],
-    limits: &Limits,
-    observer: &mut dyn Observer,
-) -> Result<Answers, SolveError> {
-    match cells {
-        CellKind::HashSet => solve::<S, ElfSet<&S::Memory>>(strategy, input, limits, observer),
-        CellKind::BitGrid => solve::<S, BitGrid<&S::Memory>>(strategy, input, limits, observer),
-    }
 }
 
 /// Creates `path` for writing, before any work starts.

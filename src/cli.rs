@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::cells::CellKind;
+
 /// Advent of Code 2022 Day 23 on a Zig-style fixed-buffer bump allocator.
 ///
 /// Solves the puzzle and prints, round by round, how many bytes of the
@@ -292,28 +294,6 @@ impl StrategyKind {
             Self::TempCopy => "tempcopy",
             Self::PingPong => "pingpong",
             Self::Heap => "heap",
-        }
-    }
-}
-
-/// How the elves are stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CellKind {
-    /// A hashbrown set of points reserved for the elf count (the write-up's).
-    #[value(name = "hashset")]
-    HashSet,
-    /// One bit per cell over the elves' bounding box plus a margin.
-    #[value(name = "bitgrid")]
-    BitGrid,
-}
-
-impl CellKind {
-    /// The name users type.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::HashSet => "hashset",
-            Self::BitGrid => "bitgrid",
         }
     }
 }

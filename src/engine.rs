@@ -16,10 +16,12 @@
 //! no elf moves) are both known, or at [`Limits::max_rounds`].
 
 use crate::alloc::{AllocVec, Arena};
-use crate::cells::{AllocFailure, Cells, Generation};
+use crate::cells::bitgrid::BitGrid;
+use crate::cells::{AllocFailure, CellKind, Cells, Generation};
 use crate::error::{OutOfMemory, SolveError};
 use crate::grid::{Point2D, parse};
 use crate::report::{Answers, BufferLayout, BufferRound, RoundStats};
+use crate::sim::ElfSet;
 use crate::strategy::Strategy;
 
 /// The round after which part 1 is measured.
@@ -117,6 +119,24 @@ fn round_stats<S: Strategy>(strategy: &S, round: usize, elves_moved: usize) -> R
         live_bytes: buffers.iter().map(|b| b.live_bytes).sum(),
         peak_bytes: buffers.iter().map(|b| b.peak_bytes).sum(),
         buffers,
+    }
+}
+
+/// [`solve`] with the elves stored as `cells` says.
+///
+/// # Errors
+///
+/// As [`solve`].
+pub fn solve_cells<S: Strategy>(
+    strategy: &S,
+    cells: CellKind,
+    input: &[u8],
+    limits: &Limits,
+    observer: &mut dyn Observer,
+) -> Result<Answers, SolveError> {
+    match cells {
+        CellKind::HashSet => solve::<S, ElfSet<&S::Memory>>(strategy, input, limits, observer),
+        CellKind::BitGrid => solve::<S, BitGrid<&S::Memory>>(strategy, input, limits, observer),
     }
 }
 

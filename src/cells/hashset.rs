@@ -21,7 +21,7 @@ impl From<TryReserveError> for AllocFailure {
     }
 }
 
-impl<A: Allocator> Cells<A> for ElfSet<A> {
+impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
     const WHAT: &'static str = "the elf set";
 
     fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure> {
@@ -36,10 +36,21 @@ impl<A: Allocator> Cells<A> for ElfSet<A> {
         Ok((next, moved))
     }
 
+    /// Both sets were reserved for the same elf count, so their tables have
+    /// the same number of buckets, and hashbrown's `clone_from` then copies
+    /// the control bytes and each point to the same bucket: no hashing, no
+    /// probing, no allocation. (With different bucket counts `clone_from`
+    /// would allocate infallibly, so that case, which the driver never
+    /// creates, clears and re-inserts instead: `clear` keeps the capacity,
+    /// which holds every elf, so nothing allocates either.)
     fn try_copy_back(&mut self, next: &Self) -> Result<(), AllocFailure> {
-        // `clear` keeps the capacity, which holds every elf: nothing allocates.
-        self.clear();
-        self.extend(next.iter().copied());
+        if self.capacity() == next.capacity() {
+            self.clone_from(next);
+        } else {
+            debug_assert!(false, "sets reserved for the same count differ in capacity");
+            self.clear();
+            self.extend(next.iter().copied());
+        }
         Ok(())
     }
 }

@@ -18,6 +18,28 @@ use crate::alloc::Allocator;
 use crate::grid::Point2D;
 use crate::grid::parse::Elves;
 
+/// How the elves are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CellKind {
+    /// A hashbrown set of points reserved for the elf count (the write-up's).
+    #[value(name = "hashset")]
+    HashSet,
+    /// One bit per cell over the elves' bounding box plus a margin.
+    #[value(name = "bitgrid")]
+    BitGrid,
+}
+
+impl CellKind {
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::HashSet => "hashset",
+            Self::BitGrid => "bitgrid",
+        }
+    }
+}
+
 /// An allocation that did not fit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AllocFailure {

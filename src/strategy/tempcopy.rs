@@ -1,8 +1,10 @@
 //! # `tempcopy`: build the new set in a scratch buffer, copy it back
 //!
 //! The write-up's first fix. The grid's set stays in `main` for the whole run.
-//! Each round resets `temp`, builds the new set there, then clears the grid's
-//! set (keeping its capacity) and copies the new points back into it. `main`'s
+//! Each round resets `temp`, builds the new set there, then copies the new
+//! points back into the grid's set, keeping its table: both tables have the
+//! same number of buckets, so the copy is hashbrown's `clone_from` (control
+//! bytes and points copied bucket for bucket, no rehashing). `main`'s
 //! `end_index` never moves after round 0; `temp` holds one set at a time.
 
 use super::Strategy;
