@@ -138,13 +138,14 @@ pub fn solve<S: Strategy>(
     observer: &mut dyn Observer,
 ) -> Result<Answers, SolveError> {
     let home = strategy.home();
-    let oom = |round, memory: &S::Memory, requested, what| OutOfMemory {
+    let oom = |round, memory: &S::Memory, requested, align, what| OutOfMemory {
         strategy: S::NAME,
         round,
         buffer: memory.name(),
         capacity: memory.capacity().unwrap_or(usize::MAX),
         in_use: memory.in_use(),
         requested,
+        padding: memory.padding(align),
         what,
     };
     let fail = |error, reached| SolveError::OutOfMemory { error, reached };
@@ -156,8 +157,12 @@ pub fn solve<S: Strategy>(
     home.set_label("input");
     let mut copy = AllocVec::new_in(home);
     if limits.input_in_buffer {
-        copy.try_reserve_exact(input.len())
-            .map_err(|_| fail(oom(0, home, input.len(), "the input"), Answers::default()))?;
+        copy.try_reserve_exact(input.len()).map_err(|_| {
+            fail(
+                oom(0, home, input.len(), 1, "the input"),
+                Answers::default(),
+            )
+        })?;
         copy.extend_from_slice(input);
     }
     let text = if limits.input_in_buffer {
@@ -168,11 +173,11 @@ pub fn solve<S: Strategy>(
     let parsed = parse(text)?;
     let n = parsed.len();
     let reserve_error = |round, memory: &S::Memory, e: TryReserveError, reached| {
-        let requested = match e {
-            TryReserveError::AllocError { layout } => layout.size(),
-            TryReserveError::CapacityOverflow => usize::MAX,
+        let (requested, align) = match e {
+            TryReserveError::AllocError { layout } => (layout.size(), layout.align()),
+            TryReserveError::CapacityOverflow => (usize::MAX, 1),
         };
-        fail(oom(round, memory, requested, "the elf set"), reached)
+        fail(oom(round, memory, requested, align, "the elf set"), reached)
     };
     home.set_label("set");
     let mut elves =
