@@ -68,6 +68,15 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Writes one line to standard error.
+///
+/// Unlike `eprintln!`, which panics (exit code 101) when standard error is
+/// closed or a broken pipe (`day23 ... 2>&1 | head -1`), this ignores the
+/// failure: there is nowhere left to report it, and the exit code still tells.
+pub fn eprint_line(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
 /// The name of the input in messages.
 fn display_name(path: &Path) -> String {
     if path == Path::new("-") {
@@ -253,10 +262,10 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         bail!("no input given: use --input PATH (or --input - for standard input)");
     };
     if path == Path::new("-") && io::stdin().is_terminal() {
-        eprintln!(
+        eprint_line(format_args!(
             "day23: --input - reads the puzzle from standard input, which is a terminal.\n\
              Pipe a file in (day23 --input - < input.txt) or give a path; see day23 --help."
-        );
+        ));
         return Ok(ExitCode::Usage);
     }
     let mut trace_out = args.trace.as_ref().map(create).transpose()?;
@@ -308,14 +317,14 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         _ => {}
     }
     if let Some(error) = failure {
-        eprintln!("Error: {error}");
+        eprint_line(format_args!("Error: {error}"));
         return Ok(ExitCode::OutOfMemory);
     }
     if answers.part1.is_none() || answers.part2.is_none() {
         let rounds = args.max_rounds.unwrap_or(0);
-        eprintln!(
+        eprint_line(format_args!(
             "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
-        );
+        ));
     }
     Ok(ExitCode::Success)
 }
