@@ -88,19 +88,18 @@ fn display_name(path: &Path) -> String {
 
 /// Reads the whole input, at most [`MAX_INPUT_BYTES`].
 ///
+/// The bytes are checked as they arrive, so an endless stream of garbage
+/// (`/dev/zero`, a pipe) fails at its first byte that no valid input has,
+/// with the parser's message, instead of after [`MAX_INPUT_BYTES`].
+///
 /// # Errors
 ///
-/// A missing or unreadable file, a directory, or too large an input.
+/// A missing or unreadable file, a directory, too large an input, or a byte
+/// that makes the input invalid (reported as the parser reports it).
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let name = display_name(path);
-    let mut bytes = Vec::new();
-    let limit = MAX_INPUT_BYTES + 1;
-    if path == Path::new("-") {
-        io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("could not read '{name}'"))?;
+    let bytes = if path == Path::new("-") {
+        read_checked(io::stdin().lock(), &name)?
     } else {
         let file = File::open(path).with_context(|| format!("could not open '{name}'"))?;
         let meta = file
@@ -111,10 +110,8 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
                 "could not read '{name}': it is a directory, expected a file of '.' and '#' lines"
             );
         }
-        file.take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("could not read '{name}'"))?;
-    }
+        read_checked(file, &name)?
+    };
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         bail!(
             "could not read '{name}': larger than {} bytes, the most this tool reads",
@@ -122,6 +119,83 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         );
     }
     Ok(bytes)
+}
+
+/// The most bytes one `read` call asks for.
+const READ_CHUNK: usize = 64 << 10;
+
+/// Reads at most `MAX_INPUT_BYTES + 1` bytes of `reader`, one `read` call at a
+/// time, and stops at the first byte that no valid input has (anything but
+/// `.`, `#`, `\n` and `\r` after an optional byte order mark) as soon as the
+/// character it starts has arrived, without waiting for the end of input.
+fn read_checked(mut reader: impl Read, name: &str) -> Result<Vec<u8>> {
+    let limit = usize::try_from(MAX_INPUT_BYTES + 1).unwrap_or(usize::MAX);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    let mut bytes = Vec::new();
+    let mut checked = 0;
+    let mut bad = None;
+    loop {
+        let want = READ_CHUNK.min(limit - bytes.len());
+        if want == 0 || bad.is_some_and(|at| bytes.len() >= at + utf8_len(bytes[at])) {
+            break;
+        }
+        match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| format!("could not read '{name}'")),
+        }
+        if bad.is_none() {
+            bad = first_invalid_byte(&bytes, &mut checked);
+        }
+    }
+    if let Some(at) = bad {
+        let prefix = &bytes[..bytes.len().min(at + utf8_len(bytes[at]))];
+        // The parser reports the first invalid byte, which lies in `prefix`
+        // together with everything before it, so this is the whole input's error.
+        let error = match crate::grid::parse(prefix) {
+            Err(e) => anyhow::Error::new(e),
+            Ok(_) => anyhow::anyhow!("unexpected byte {:#04x} at offset {at}", bytes[at]),
+        };
+        return Err(error.context(format!("invalid input '{name}'")));
+    }
+    Ok(bytes)
+}
+
+/// The length of the UTF-8 sequence that `lead` starts (1 for a byte that
+/// cannot start one).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
+    }
+}
+
+/// The offset of the first byte of `bytes` that no valid input has, looking
+/// from `checked` on, which it advances. `None` while `bytes` may still turn
+/// out to begin with a byte order mark.
+fn first_invalid_byte(bytes: &[u8], checked: &mut usize) -> Option<usize> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if *checked == 0 {
+        if BOM.starts_with(bytes) {
+            return None;
+        }
+        if bytes.starts_with(BOM) {
+            *checked = BOM.len();
+        }
+    }
+    match bytes[*checked..]
+        .iter()
+        .position(|b| !matches!(b, b'.' | b'#' | b'\n' | b'\r'))
+    {
+        Some(i) => Some(*checked + i),
+        None => {
+            *checked = bytes.len();
+            None
+        }
+    }
 }
 
 /// Prints each round as the write-up does, and remembers a write error.
