@@ -6,3 +6,5 @@ mod cli;
 mod common;
 mod memory;
 mod reference;
+mod reliability;
+mod sweep;
