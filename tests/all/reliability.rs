@@ -83,7 +83,9 @@ impl Drop for TempDir {
 /// pingpong's `a` holds the 56 input bytes; the first set (304 bytes, aligned
 /// to 16) needs 8 bytes of padding first: 56 + 8 + 304 = 368 > 365, but the
 /// message said "56 bytes in use, 304 more requested", which fits in 365.
-/// Found by the sweep (`tests/all/sweep.rs`) and the `solve` fuzz target.
+/// Found while writing the sweep's checks (`tests/all/sweep.rs` asserts at
+/// every size that the failed request really does not fit); the `solve`
+/// fuzz target checks the same.
 #[test]
 fn out_of_memory_reports_the_alignment_padding_it_needed() {
     let options = RunOptions {
