@@ -710,7 +710,10 @@ fn the_same_command_gives_the_same_bytes() {
 }
 
 /// One full run of each strategy under valgrind's memcheck: no invalid read
-/// or write, no use of uninitialised memory. Skipped without valgrind.
+/// or write, no use of uninitialised memory. The buffers are one stack frame
+/// (8 MiB for two 4 MiB buffers): without `--max-stackframe` above it,
+/// valgrind takes its release for a stack switch and may miss errors after
+/// it. Skipped without valgrind.
 #[test]
 fn valgrind_finds_no_memory_errors() {
     if StdCommand::new("valgrind")
@@ -723,7 +726,7 @@ fn valgrind_finds_no_memory_errors() {
     }
     for strategy in ALL.map(|s| s.name()) {
         let out = StdCommand::new("valgrind")
-            .args(["--error-exitcode=99", "--max-stackframe=16777216", "-q"])
+            .args(["--error-exitcode=99", "--max-stackframe=16777216"])
             .arg(bin())
             .args(["-i", &example(), "-s", strategy, "-q"])
             .output()
@@ -734,6 +737,10 @@ fn valgrind_finds_no_memory_errors() {
             String::from_utf8_lossy(&out.stdout),
             "Part 1: 110\nPart 2: 20\n"
         );
-        assert_eq!(stderr, "", "{strategy}");
+        assert!(
+            stderr.contains("ERROR SUMMARY: 0 errors from 0 contexts"),
+            "{strategy}: {stderr}"
+        );
+        assert!(!stderr.contains("switching stacks"), "{strategy}: {stderr}");
     }
 }
