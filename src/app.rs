@@ -409,3 +409,76 @@ fn write_trace(out: &mut impl Write, events: &[TraceEvent]) -> io::Result<()> {
     }
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Hands out `bytes` in reads of the given sizes, in turn, with an
+    /// `Interrupted` error before each, as a slow pipe might.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        sizes: Vec<usize>,
+        reads: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            if self.reads % 2 == 1 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let want = self.sizes[(self.reads / 2) % self.sizes.len()];
+            let n = want.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        prop_oneof![
+            4 => prop::sample::select(b".#\n\r".to_vec()),
+            1 => any::<u8>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: if cfg!(miri) { 8 } else { 512 },
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// However the bytes arrive, `read_checked` either returns them all
+        /// (when every byte after an optional byte order mark is `.`, `#`,
+        /// `\n` or `\r`, leaving the rest to the parser), or stops with the
+        /// parser's own error for the whole input.
+        #[test]
+        fn read_checked_stops_with_the_parsers_error(
+            bom in any::<bool>(),
+            body in prop::collection::vec(byte(), 0..48),
+            sizes in prop::collection::vec(1usize..6, 1..4),
+        ) {
+            let mut input = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+            input.extend_from_slice(&body);
+            let reader = Trickle { bytes: &input, sizes, reads: 0 };
+            let rest = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&input);
+            let clean = rest.iter().all(|b| b".#\n\r".contains(b))
+                || b"\xEF\xBB\xBF".starts_with(&input);
+            match read_checked(reader, "x") {
+                Ok(bytes) => {
+                    prop_assert!(clean);
+                    prop_assert_eq!(bytes, input);
+                }
+                Err(e) => {
+                    prop_assert!(!clean);
+                    let parsed = crate::grid::parse(&input).unwrap_err();
+                    prop_assert_eq!(format!("{e:#}"), format!("invalid input 'x': {parsed}"));
+                }
+            }
+        }
+    }
+}
