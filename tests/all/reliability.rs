@@ -118,6 +118,43 @@ fn out_of_memory_reports_the_alignment_padding_it_needed() {
         ));
 }
 
+/// The same bug as the `solve` fuzz target finds it: with the padding left
+/// out of the report (the code before the fix), it failed after about 1100
+/// executions from an empty corpus on this case (fuzz input
+/// `AAACAAgAAAB9fX0=`, now a seed in `fuzz/corpus/solve/`): one elf, leaky,
+/// a 512-byte buffer. Each round leaks a 52-byte table aligned to 16, so 12
+/// bytes of padding precede each; round 7 needs 452 + 12 + 52 = 516 bytes,
+/// but the message said "452 bytes in use, 52 more requested".
+#[test]
+fn fuzz_solve_one_elf_leaky_512_bytes_needs_padding() {
+    let options = RunOptions {
+        buffer_size: 512,
+        limits: Limits {
+            max_rounds: Some(8),
+            input_in_buffer: true,
+        },
+        trace: false,
+    };
+    let outcome = run_strategy(StrategyKind::Leaky, b"#\n", &options, &mut ()).unwrap();
+    let Err(SolveError::OutOfMemory { error, reached }) = outcome.result else {
+        panic!("{:?}", outcome.result)
+    };
+    assert_eq!(
+        (error.round, error.in_use, error.padding, error.requested),
+        (7, 452, 12, 52)
+    );
+    assert_eq!((reached.part1, reached.part2), (None, Some(1)));
+    day23()
+        .args(["-i", "-", "-s", "leaky", "-b", "512", "-q"])
+        .write_stdin("#\n")
+        .assert()
+        .code(3)
+        .stdout("Part 2: 1\n")
+        .stderr(contains(
+            "exhausted in round 7 while allocating the elf set: 452 bytes in use, 52 more requested after 12 bytes of alignment padding",
+        ));
+}
+
 /// Bug: with standard error a broken pipe (`day23 ... 2>&1 | head -1`), the
 /// final `eprintln!` of the error message panicked ("failed printing to
 /// stderr"), so the run ended with exit code 101 instead of 3 (or 1, or 0
