@@ -80,6 +80,15 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Writes one line to standard error.
+///
+/// Unlike `eprintln!`, which panics (exit code 101) when standard error is
+/// closed or a broken pipe (`day23 ... 2>&1 | head -1`), this ignores the
+/// failure: there is nowhere left to report it, and the exit code still tells.
+pub fn eprint_line(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
 /// The name of the input in messages.
 fn display_name(path: &Path) -> String {
     if path == Path::new("-") {
@@ -91,19 +100,18 @@ fn display_name(path: &Path) -> String {
 
 /// Reads the whole input, at most [`MAX_INPUT_BYTES`].
 ///
+/// The bytes are checked as they arrive, so an endless stream of garbage
+/// (`/dev/zero`, a pipe) fails at its first byte that no valid input has,
+/// with the parser's message, instead of after [`MAX_INPUT_BYTES`].
+///
 /// # Errors
 ///
-/// A missing or unreadable file, a directory, or too large an input.
+/// A missing or unreadable file, a directory, too large an input, or a byte
+/// that makes the input invalid (reported as the parser reports it).
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let name = display_name(path);
-    let mut bytes = Vec::new();
-    let limit = MAX_INPUT_BYTES + 1;
-    if path == Path::new("-") {
-        io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("could not read '{name}'"))?;
+    let bytes = if path == Path::new("-") {
+        read_checked(io::stdin().lock(), &name)?
     } else {
         let file = File::open(path).with_context(|| format!("could not open '{name}'"))?;
         let meta = file
@@ -114,10 +122,8 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
                 "could not read '{name}': it is a directory, expected a file of '.' and '#' lines"
             );
         }
-        file.take(limit)
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("could not read '{name}'"))?;
-    }
+        read_checked(file, &name)?
+    };
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         bail!(
             "could not read '{name}': larger than {} bytes, the most this tool reads",
@@ -125,6 +131,83 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         );
     }
     Ok(bytes)
+}
+
+/// The most bytes one `read` call asks for.
+const READ_CHUNK: usize = 64 << 10;
+
+/// Reads at most `MAX_INPUT_BYTES + 1` bytes of `reader`, one `read` call at a
+/// time, and stops at the first byte that no valid input has (anything but
+/// `.`, `#`, `\n` and `\r` after an optional byte order mark) as soon as the
+/// character it starts has arrived, without waiting for the end of input.
+fn read_checked(mut reader: impl Read, name: &str) -> Result<Vec<u8>> {
+    let limit = usize::try_from(MAX_INPUT_BYTES + 1).unwrap_or(usize::MAX);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    let mut bytes = Vec::new();
+    let mut checked = 0;
+    let mut bad = None;
+    loop {
+        let want = READ_CHUNK.min(limit - bytes.len());
+        if want == 0 || bad.is_some_and(|at| bytes.len() >= at + utf8_len(bytes[at])) {
+            break;
+        }
+        match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| format!("could not read '{name}'")),
+        }
+        if bad.is_none() {
+            bad = first_invalid_byte(&bytes, &mut checked);
+        }
+    }
+    if let Some(at) = bad {
+        let prefix = &bytes[..bytes.len().min(at + utf8_len(bytes[at]))];
+        // The parser reports the first invalid byte, which lies in `prefix`
+        // together with everything before it, so this is the whole input's error.
+        let error = match crate::grid::parse(prefix) {
+            Err(e) => anyhow::Error::new(e),
+            Ok(_) => anyhow::anyhow!("unexpected byte {:#04x} at offset {at}", bytes[at]),
+        };
+        return Err(error.context(format!("invalid input '{name}'")));
+    }
+    Ok(bytes)
+}
+
+/// The length of the UTF-8 sequence that `lead` starts (1 for a byte that
+/// cannot start one).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => 1,
+    }
+}
+
+/// The offset of the first byte of `bytes` that no valid input has, looking
+/// from `checked` on, which it advances. `None` while `bytes` may still turn
+/// out to begin with a byte order mark.
+fn first_invalid_byte(bytes: &[u8], checked: &mut usize) -> Option<usize> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if *checked == 0 {
+        if BOM.starts_with(bytes) {
+            return None;
+        }
+        if bytes.starts_with(BOM) {
+            *checked = BOM.len();
+        }
+    }
+    match bytes[*checked..]
+        .iter()
+        .position(|b| !matches!(b, b'.' | b'#' | b'\n' | b'\r'))
+    {
+        Some(i) => Some(*checked + i),
+        None => {
+            *checked = bytes.len();
+            None
+        }
+    }
 }
 
 /// Writes text lines as the rounds complete, and remembers a write error
@@ -404,10 +487,10 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         bail!("no input given: use --input PATH (or --input - for standard input)");
     };
     if path == Path::new("-") && io::stdin().is_terminal() {
-        eprintln!(
+        eprint_line(format_args!(
             "day23: --input - reads the puzzle from standard input, which is a terminal.\n\
              Pipe a file in (day23 --input - < input.txt) or give a path; see day23 --help."
-        );
+        ));
         return Ok(ExitCode::Usage);
     }
     let strategies = args.strategies();
@@ -431,11 +514,11 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         .as_ref()
         .is_none_or(|p| p.as_path() == Path::new("-"));
     if args.format != Format::Text && layout_every.is_some() && output_is_stdout {
-        eprintln!(
+        eprint_line(format_args!(
             "day23: --layout draws to standard output, where --format {} would go too;\n\
              add --output PATH for the export, or use --format text.",
             args.format.name()
-        );
+        ));
         return Ok(ExitCode::Usage);
     }
 
@@ -540,15 +623,15 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     agreed?;
     if single {
         if let Some(error) = failure {
-            eprintln!("Error: {error}");
+            eprint_line(format_args!("Error: {error}"));
             return Ok(ExitCode::OutOfMemory);
         }
         let answers = comparison.strategies[0].answers;
         if answers.part1.is_none() || answers.part2.is_none() {
             let rounds = args.max_rounds.unwrap_or(0);
-            eprintln!(
+            eprint_line(format_args!(
                 "day23: stopped after {rounds} rounds (--max-rounds) before both answers were known"
-            );
+            ));
         }
     }
     Ok(ExitCode::Success)
@@ -691,4 +774,77 @@ fn write_trace(out: &mut impl Write, prefix: &str, events: &[TraceEvent]) -> io:
         }
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Hands out `bytes` in reads of the given sizes, in turn, with an
+    /// `Interrupted` error before each, as a slow pipe might.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        sizes: Vec<usize>,
+        reads: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            if self.reads % 2 == 1 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let want = self.sizes[(self.reads / 2) % self.sizes.len()];
+            let n = want.min(buf.len()).min(self.bytes.len());
+            buf[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        prop_oneof![
+            4 => prop::sample::select(b".#\n\r".to_vec()),
+            1 => any::<u8>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: if cfg!(miri) { 8 } else { 512 },
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// However the bytes arrive, `read_checked` either returns them all
+        /// (when every byte after an optional byte order mark is `.`, `#`,
+        /// `\n` or `\r`, leaving the rest to the parser), or stops with the
+        /// parser's own error for the whole input.
+        #[test]
+        fn read_checked_stops_with_the_parsers_error(
+            bom in any::<bool>(),
+            body in prop::collection::vec(byte(), 0..48),
+            sizes in prop::collection::vec(1usize..6, 1..4),
+        ) {
+            let mut input = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+            input.extend_from_slice(&body);
+            let reader = Trickle { bytes: &input, sizes, reads: 0 };
+            let rest = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&input);
+            let clean = rest.iter().all(|b| b".#\n\r".contains(b))
+                || b"\xEF\xBB\xBF".starts_with(&input);
+            match read_checked(reader, "x") {
+                Ok(bytes) => {
+                    prop_assert!(clean);
+                    prop_assert_eq!(bytes, input);
+                }
+                Err(e) => {
+                    prop_assert!(!clean);
+                    let parsed = crate::grid::parse(&input).unwrap_err();
+                    prop_assert_eq!(format!("{e:#}"), format!("invalid input 'x': {parsed}"));
+                }
+            }
+        }
+    }
 }

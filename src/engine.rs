@@ -158,21 +158,21 @@ where
     C: Cells<&'m S::Memory>,
 {
     let home = strategy.home();
-    let out_of_memory = |round, memory: &S::Memory, requested, what, reached| {
+    let out_of_memory = |round, memory: &S::Memory, failed: AllocFailure, what, reached| {
         let error = OutOfMemory {
             strategy: S::NAME,
             round,
             buffer: memory.name(),
             capacity: memory.capacity().unwrap_or(usize::MAX),
             in_use: memory.in_use(),
-            requested,
+            requested: failed.requested,
+            padding: memory.padding(failed.align),
             what,
         };
         SolveError::OutOfMemory { error, reached }
     };
-    let cells_oom = |round, memory, e: AllocFailure, reached| {
-        out_of_memory(round, memory, e.requested, C::WHAT, reached)
-    };
+    let cells_oom =
+        |round, memory, e: AllocFailure, reached| out_of_memory(round, memory, e, C::WHAT, reached);
     for b in strategy.buffers() {
         b.start_window();
     }
@@ -181,8 +181,13 @@ where
     home.set_label("input");
     let mut copy = AllocVec::new_in(home);
     if limits.input_in_buffer {
-        copy.try_reserve_exact(input.len())
-            .map_err(|_| out_of_memory(0, home, input.len(), "the input", Answers::default()))?;
+        copy.try_reserve_exact(input.len()).map_err(|_| {
+            let failed = AllocFailure {
+                requested: input.len(),
+                align: 1,
+            };
+            out_of_memory(0, home, failed, "the input", Answers::default())
+        })?;
         copy.extend_from_slice(input);
     }
     let text = if limits.input_in_buffer {
@@ -222,7 +227,7 @@ where
         if S::COPIES_BACK {
             elves
                 .try_copy_back(&next)
-                .map_err(|e| cells_oom(round, home, e, answers))?;
+                .map_err(|e| out_of_memory(round, home, e, C::WHAT_COPY_BACK, answers))?;
             drop(next);
         } else {
             // The old generation is freed here.

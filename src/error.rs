@@ -8,8 +8,9 @@ use crate::report::Answers;
 /// A buffer ran out of memory.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "strategy {strategy}: buffer '{buffer}' of {capacity} bytes exhausted in round {round} while allocating {what}: {in_use} bytes in use, {requested} more requested{hint}",
-    hint = hint(strategy, *capacity, *in_use, *requested)
+    "strategy {strategy}: buffer '{buffer}' of {capacity} bytes exhausted in round {round} while allocating {what}: {in_use} bytes in use, {requested} more requested{padding}{hint}",
+    padding = padding_note(*padding),
+    hint = hint(strategy, *capacity, in_use.saturating_add(*padding), *requested)
 )]
 pub struct OutOfMemory {
     /// The strategy's name.
@@ -24,8 +25,20 @@ pub struct OutOfMemory {
     pub in_use: usize,
     /// The bytes requested.
     pub requested: usize,
+    /// The alignment padding the block would have needed in front of it, at
+    /// `in_use`: the request failed because `in_use + padding + requested`
+    /// exceeds `capacity`.
+    pub padding: usize,
     /// What was being allocated (`the input`, `the elf set`).
     pub what: &'static str,
+}
+
+fn padding_note(padding: usize) -> String {
+    if padding == 0 {
+        String::new()
+    } else {
+        format!(" after {padding} bytes of alignment padding")
+    }
 }
 
 fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize) -> String {

@@ -2,7 +2,7 @@
 //! the outcome to an exit code (see [`day23::app::ExitCode`]).
 
 use clap::Parser;
-use day23::app::{ExitCode, run};
+use day23::app::{ExitCode, eprint_line, run};
 use day23::cli::Cli;
 
 fn main() -> std::process::ExitCode {
@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            eprint_line(format_args!("Error: {e:#}"));
             ExitCode::Failure
         }
     };

@@ -102,6 +102,11 @@ pub trait Arena: Allocator {
     fn set_label(&self, label: &'static str);
     /// The blocks below `end_index`, in address order (none for the heap).
     fn blocks(&self) -> Vec<Block>;
+    /// The alignment padding a block aligned to `align` (a power of two) would
+    /// get in front of it if it were allocated now (0 for the heap).
+    fn padding(&self, _align: usize) -> usize {
+        0
+    }
 }
 
 impl Arena for FixedBufferAllocator<'_> {
@@ -125,6 +130,9 @@ impl Arena for FixedBufferAllocator<'_> {
     }
     fn blocks(&self) -> Vec<Block> {
         FixedBufferAllocator::blocks(self)
+    }
+    fn padding(&self, align: usize) -> usize {
+        FixedBufferAllocator::padding(self, align)
     }
 }
 
@@ -552,13 +560,21 @@ impl<'buf> FixedBufferAllocator<'buf> {
         }
     }
 
+    /// The alignment padding a block aligned to `align` (a power of two) would
+    /// get in front of it if it were allocated now: the distance from the
+    /// address `base + end_index` to the next multiple of `align`.
+    #[must_use]
+    pub fn padding(&self, align: usize) -> usize {
+        let addr = self.base.as_ptr().addr().wrapping_add(self.end_index.get());
+        // `align` is a power of two, so this is the distance to the next multiple.
+        addr.wrapping_neg() & align.wrapping_sub(1)
+    }
+
     /// Zig's `alloc`: the offset and padding of a `layout` block placed at
     /// `end_index`, or `None` when it does not fit (or the arithmetic overflows).
     fn place(&self, layout: Layout) -> Option<(usize, usize)> {
         let end = self.end_index.get();
-        let addr = self.base.as_ptr().addr().checked_add(end)?;
-        // `align` is a power of two, so this is the distance to the next multiple.
-        let pad = addr.wrapping_neg() & (layout.align() - 1);
+        let pad = self.padding(layout.align());
         let start = end.checked_add(pad)?;
         let new_end = start.checked_add(layout.size())?;
         (new_end <= self.capacity).then_some((start, pad))

@@ -422,8 +422,8 @@ impl<A: Allocator> BitGrid<A> {
     ///
     /// # Errors
     ///
-    /// [`BitGridError::Alloc`] when the allocator cannot grow the block;
-    /// `self` is then unchanged.
+    /// [`BitGridError::Alloc`] with the bytes the block had to grow by, when
+    /// the allocator cannot grow it; `self` is then unchanged.
     pub fn try_grow_block(&mut self, words: usize) -> Result<(), BitGridError> {
         let extra = words.saturating_sub(self.words.len());
         if extra == 0 {
@@ -432,7 +432,7 @@ impl<A: Allocator> BitGrid<A> {
         self.words
             .try_reserve_exact(extra)
             .map_err(|_| BitGridError::Alloc {
-                requested_bytes: words.saturating_mul(8),
+                requested_bytes: extra.saturating_mul(8),
             })?;
         // The capacity is there: this only writes zeros.
         self.words.resize(words, 0);
@@ -786,6 +786,7 @@ impl<A: Allocator> super::Generation for BitGrid<A> {
 
 impl<A: Allocator> super::Cells<A> for BitGrid<A> {
     const WHAT: &'static str = "the bit grid";
+    const WHAT_COPY_BACK: &'static str = "more room for the bit grid's copy back";
 
     fn try_from_elves_in(
         elves: &crate::grid::parse::Elves<'_>,
@@ -815,7 +816,10 @@ impl From<BitGridError> for super::AllocFailure {
             BitGridError::Alloc { requested_bytes } => requested_bytes,
             BitGridError::TooLarge => usize::MAX,
         };
-        Self { requested }
+        Self {
+            requested,
+            align: core::mem::align_of::<u64>(),
+        }
     }
 }
 

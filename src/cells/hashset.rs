@@ -13,16 +13,17 @@ use crate::sim::{ElfSet, empty_ground, step, try_new_set_in};
 
 impl From<TryReserveError> for AllocFailure {
     fn from(e: TryReserveError) -> Self {
-        let requested = match e {
-            TryReserveError::AllocError { layout } => layout.size(),
-            TryReserveError::CapacityOverflow => usize::MAX,
+        let (requested, align) = match e {
+            TryReserveError::AllocError { layout } => (layout.size(), layout.align()),
+            TryReserveError::CapacityOverflow => (usize::MAX, 1),
         };
-        Self { requested }
+        Self { requested, align }
     }
 }
 
 impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
     const WHAT: &'static str = "the elf set";
+    const WHAT_COPY_BACK: &'static str = "the elf set's copy back";
 
     fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure> {
         let mut set = try_new_set_in(elves.len(), alloc)?;

@@ -45,6 +45,8 @@ impl CellKind {
 pub struct AllocFailure {
     /// The bytes requested (`usize::MAX` when the size itself overflowed).
     pub requested: usize,
+    /// The alignment requested.
+    pub align: usize,
 }
 
 /// What can be read off one generation of elves, whatever its allocator.
@@ -60,6 +62,9 @@ pub trait Generation {
 pub trait Cells<A: Allocator>: Generation + Sized {
     /// What the allocation holds, for messages: `the elf set`, `the bit grid`.
     const WHAT: &'static str;
+
+    /// What [`Cells::try_copy_back`] allocates, for messages.
+    const WHAT_COPY_BACK: &'static str;
 
     /// The first generation, from the parsed input, in one allocation in `alloc`.
     ///
@@ -81,7 +86,8 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     ///
     /// # Errors
     ///
-    /// [`AllocFailure`] when the block has to grow and cannot.
+    /// [`AllocFailure`] when the block has to grow and cannot; `requested` is
+    /// then the bytes the block had to grow by.
     fn try_copy_back(&mut self, next: &Self) -> Result<(), AllocFailure>;
 }
 

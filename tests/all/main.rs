@@ -7,3 +7,5 @@ mod common;
 mod compare;
 mod memory;
 mod reference;
+mod reliability;
+mod sweep;
