@@ -666,6 +666,19 @@ fn outputs(long: &str) -> Vec<(Vec<String>, i32, &'static str)> {
     for strategy in ["tempcopy", "pingpong", "heap"] {
         rows.push((args(&["-i", long, "-s", strategy]), 0, ""));
     }
+    rows.push((args(&["-i", long, "-c", "bitgrid"]), 0, ""));
+    for format in ["json", "csv"] {
+        rows.push((
+            args(&["-i", long, "-s", "all", "-c", "all", "-f", format]),
+            0,
+            "",
+        ));
+    }
+    rows.push((
+        args(&["-i", long, "-s", "tempcopy,pingpong", "--layout"]),
+        0,
+        "",
+    ));
     rows
 }
 
