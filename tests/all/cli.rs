@@ -1,18 +1,9 @@
 //! The binary: outputs, exit codes and messages for every class of input.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::common::inputs_dir;
-
-fn day23() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("day23"))
-}
-
-fn example() -> String {
-    inputs_dir().join("example.txt").display().to_string()
-}
+use crate::common::{assert_invalid_input, day23, example, inputs_dir};
 
 fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("day23-cli-{}", std::process::id()));
@@ -122,15 +113,7 @@ fn bad_inputs_exit_1_with_path_line_and_column() {
         ),
     ];
     for (name, bytes, message) in cases {
-        let path = temp_file(name, bytes);
-        day23()
-            .arg("-i")
-            .arg(&path)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(contains(format!("invalid input '{}'", path.display())))
-            .stderr(contains(message));
+        assert_invalid_input(&temp_file(name, bytes), message);
     }
 }
 

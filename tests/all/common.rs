@@ -102,3 +102,33 @@ pub fn record_cells(
         elves,
     }
 }
+
+/// The binary, run from the crate's root (so `inputs/example.txt` is the
+/// input's name in every output), with no `COLUMNS` from the environment.
+pub fn day23() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("day23"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("COLUMNS");
+    cmd
+}
+
+/// The path of the puzzle's larger example.
+pub fn example() -> String {
+    inputs_dir().join("example.txt").display().to_string()
+}
+
+/// Asserts that the binary rejects the input at `path` as invalid (exit 1,
+/// nothing on stdout) with `message` on stderr after the path.
+pub fn assert_invalid_input(path: &Path, message: &str) {
+    day23()
+        .arg("-i")
+        .arg(path)
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicates::str::contains(format!(
+            "invalid input '{}'",
+            path.display()
+        )))
+        .stderr(predicates::str::contains(message));
+}

@@ -2,7 +2,6 @@
 //! single-strategy runs, the predicted buffer size, every output format
 //! (snapshots), the layout pictures and the SVG plot.
 
-use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
@@ -10,16 +9,7 @@ use day23::cli::StrategyKind;
 use day23::export::csv::HEADER;
 use day23::report::Answers;
 
-use crate::common::{ALL, read, record};
-
-/// The binary, run from the crate's root so that `inputs/example.txt` is the
-/// input's name in every output, with no `COLUMNS` from the environment.
-fn day23() -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("day23"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("COLUMNS");
-    cmd
-}
+use crate::common::{ALL, day23, read, record};
 
 /// Runs `args` (exit 0) and returns standard output.
 fn stdout(args: &[&str]) -> String {

@@ -14,25 +14,16 @@ use std::process::{Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use day23::app::{RunOptions, run_strategy};
 use day23::cli::StrategyKind;
 use day23::engine::Limits;
 use day23::error::SolveError;
 use predicates::str::contains;
 
-use crate::common::{ALL, inputs_dir, read};
+use crate::common::{ALL, assert_invalid_input, day23, example, inputs_dir, read};
 
 fn bin() -> &'static Path {
     Path::new(assert_cmd::cargo::cargo_bin!("day23"))
-}
-
-fn day23() -> Command {
-    Command::new(bin())
-}
-
-fn example() -> String {
-    inputs_dir().join("example.txt").display().to_string()
 }
 
 /// A fresh directory for one test's files, removed when dropped.
@@ -284,15 +275,7 @@ fn nul_bytes_are_rejected_at_their_position() {
         ),
     ];
     for (name, bytes, message) in cases {
-        let path = dir.file(name, bytes);
-        day23()
-            .arg("-i")
-            .arg(&path)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(contains(format!("invalid input '{}'", path.display())))
-            .stderr(contains(message));
+        assert_invalid_input(&dir.file(name, bytes), message);
     }
 }
 
