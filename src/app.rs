@@ -189,7 +189,7 @@ fn utf8_len(lead: u8) -> usize {
 /// from `checked` on, which it advances. `None` while `bytes` may still turn
 /// out to begin with a byte order mark.
 fn first_invalid_byte(bytes: &[u8], checked: &mut usize) -> Option<usize> {
-    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    use crate::grid::parse::{BOM, is_input_byte};
     if *checked == 0 {
         if BOM.starts_with(bytes) {
             return None;
@@ -198,10 +198,7 @@ fn first_invalid_byte(bytes: &[u8], checked: &mut usize) -> Option<usize> {
             *checked = BOM.len();
         }
     }
-    match bytes[*checked..]
-        .iter()
-        .position(|b| !matches!(b, b'.' | b'#' | b'\n' | b'\r'))
-    {
+    match bytes[*checked..].iter().position(|&b| !is_input_byte(b)) {
         Some(i) => Some(*checked + i),
         None => {
             *checked = bytes.len();

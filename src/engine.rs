@@ -180,7 +180,7 @@ where
     // Round 0: the input into the buffer, parsed into the first generation.
     home.set_label("input");
     let mut copy = AllocVec::new_in(home);
-    if limits.input_in_buffer {
+    let text = if limits.input_in_buffer {
         copy.try_reserve_exact(input.len()).map_err(|_| {
             let failed = AllocFailure {
                 requested: input.len(),
@@ -189,8 +189,6 @@ where
             out_of_memory(0, home, failed, "the input", Answers::default())
         })?;
         copy.extend_from_slice(input);
-    }
-    let text = if limits.input_in_buffer {
         &copy[..]
     } else {
         input

@@ -66,7 +66,15 @@ pub struct Elves<'a> {
     count: usize,
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// A UTF-8 byte order mark, skipped at the very start of an input.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Whether `b` can appear in a valid input after the byte order mark: `.`,
+/// `#` or a line ending byte (a `\r` must still be followed by `\n`).
+#[must_use]
+pub const fn is_input_byte(b: u8) -> bool {
+    matches!(b, b'.' | b'#' | b'\n' | b'\r')
+}
 
 /// Validates `input` and counts its elves.
 ///
