@@ -78,8 +78,12 @@ fn bit<A: Allocator, S: BuildHasher>(elves: &HashSet<Point2D, S, A>, p: Point2D)
 
 /// Bit `i` set when the neighbour `NEIGHBOURS[i]` of `p` is an elf: eight
 /// independent probes, written out so that nothing but the probes branches.
+/// Public for `benches/floor.rs`, which times it alone.
 #[inline(always)]
-fn neighbour_mask<A: Allocator, S: BuildHasher>(elves: &HashSet<Point2D, S, A>, p: Point2D) -> u8 {
+pub fn neighbour_mask<A: Allocator, S: BuildHasher>(
+    elves: &HashSet<Point2D, S, A>,
+    p: Point2D,
+) -> u8 {
     let [nw, n, ne, e, se, s, sw, w] = NEIGHBOURS;
     bit(elves, p + nw)
         | bit(elves, p + n) << 1
