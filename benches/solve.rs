@@ -11,7 +11,8 @@
 //! * `round/<input>/<r>`: one round as the driver plays it: reserve the new
 //!   set in a fixed buffer, [`step`], drop it. Round 1 starts from the input,
 //!   round 500 from the state after 499 rounds (sparser, fewer movers).
-//! * `round/<input>-bitgrid/<r>`: the same round with the bit grid.
+//! * `round/<input>-zigmap/<r>`, `round/<input>-bitgrid/<r>`: the same round
+//!   with the Zig map and with the bit grid.
 //! * `solve/<input>-<cells>/<strategy>`: [`solve_cells`] until both answers, with the
 //!   strategy's buffers on the heap (allocated once, outside the timing) and
 //!   the input copied into the home buffer, as the CLI does. The CLI's own
@@ -28,9 +29,10 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use day23::alloc::{FixedBufferAllocator, Global};
 use day23::cells::CellKind;
 use day23::cells::bitgrid::BitGrid;
+use day23::cells::zigmap::ZigMap;
 use day23::engine::{Limits, solve_cells};
 use day23::grid::parse;
-use day23::sim::{ElfSet, first_direction, step, try_new_set_in};
+use day23::sim::{ElfSet, PointSet, first_direction, step, try_new_set_in};
 use day23::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
 
 /// The benchmarked inputs: a name and the bytes.
@@ -99,6 +101,17 @@ fn bench_round(c: &mut Criterion) {
                     step(black_box(&elves), &mut next, round)
                 });
             });
+            let mut map = ZigMap::try_with_room_in(elves.len(), Global).expect("heap");
+            elves.iter().for_each(|&p| map.insert(p));
+            let id = BenchmarkId::new(format!("{name}-zigmap"), round);
+            group.bench_with_input(id, &round, |b, &round| {
+                b.iter(|| {
+                    let fba = FixedBufferAllocator::new(&mut buf);
+                    let mut next =
+                        ZigMap::try_with_room_in(map.len(), &fba).expect("4 MiB holds a map");
+                    step(black_box(&map), &mut next, round)
+                });
+            });
             let grid = BitGrid::try_from_points_in(elves.iter().copied(), Global).expect("heap");
             let id = BenchmarkId::new(format!("{name}-bitgrid"), round);
             group.bench_with_input(id, &round, |b, &round| {
@@ -133,7 +146,7 @@ fn bench_solve(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     for ((name, input), cells) in INPUTS
         .into_iter()
-        .flat_map(|i| [CellKind::HashSet, CellKind::BitGrid].map(|c| (i, c)))
+        .flat_map(|i| CellKind::ALL.map(|c| (i, c)))
     {
         let leaky_bytes = if name == "70x70" {
             256 << 20

@@ -9,14 +9,21 @@
 //!    so a bump buffer reclaims nothing (the write-up's footnote 5).
 //!    `Round 0` is reported.
 //! 3. Each round allocates one new set reserved for the elf count (where the
-//!    strategy says), fills it with [`crate::sim::step`], and releases the old one (or, for
-//!    `tempcopy`, copies the new points back into the old set).
+//!    strategy says), fills it with [`crate::sim::step`], and releases the old
+//!    one. `tempcopy` instead copies the new points back into the old set and
+//!    leaves the new one where it is, as the write-up's `step_with_tempalloc`
+//!    does ("new_cells is invalidated. no need to free it manually"): `temp`
+//!    holds one set at the end of every round, and is emptied when the next
+//!    round begins. (Zig's `reset` just drops it; here it is dropped first, a
+//!    free of `temp`'s last block, then `temp` is reset: the same `end_index`
+//!    at every moment, and the reset can check that nothing is left live.)
 //!
 //! It stops once part 1 (after round 10) and part 2 (the first round in which
 //! no elf moves) are both known, or at [`Limits::max_rounds`].
 
 use crate::alloc::{AllocVec, Arena};
 use crate::cells::bitgrid::BitGrid;
+use crate::cells::zigmap::ZigMap;
 use crate::cells::{AllocFailure, CellKind, Cells, Generation};
 use crate::error::{OutOfMemory, SolveError};
 use crate::grid::{Point2D, parse};
@@ -136,6 +143,7 @@ pub fn solve_cells<S: Strategy>(
 ) -> Result<Answers, SolveError> {
     match cells {
         CellKind::HashSet => solve::<S, ElfSet<&S::Memory>>(strategy, input, limits, observer),
+        CellKind::ZigMap => solve::<S, ZigMap<&S::Memory>>(strategy, input, limits, observer),
         CellKind::BitGrid => solve::<S, BitGrid<&S::Memory>>(strategy, input, limits, observer),
     }
 }
@@ -207,12 +215,15 @@ where
         },
     );
 
+    // tempcopy's last new set, left in `temp` until the next round begins.
+    let mut copied: Option<C> = None;
     let mut round = 0;
     while answers.part1.is_none() || answers.part2.is_none() {
         if limits.max_rounds.is_some_and(|max| round >= max) {
             break;
         }
         round += 1;
+        drop(copied.take());
         for b in strategy.buffers() {
             b.start_window();
         }
@@ -226,7 +237,7 @@ where
             elves
                 .try_copy_back(&next)
                 .map_err(|e| out_of_memory(round, home, e, C::WHAT_COPY_BACK, answers))?;
-            drop(next);
+            copied = Some(next);
         } else {
             // The old generation is freed here.
             elves = next;

@@ -12,7 +12,10 @@
 //!   buffer that would have been enough for them. Round 0's peak includes the
 //!   copy of the input (unless it was kept on the heap).
 //! * the growth per round is the least-squares slope of `bytes_in_use` over
-//!   the round numbers, computed exactly in integers.
+//!   the round numbers from round 1 on, computed exactly in integers. Round 0
+//!   (the input and the first set) is where a run starts, not growth: with it,
+//!   tempcopy, whose `temp` is empty in round 0 and holds one set from round 1
+//!   on, would show a slope that only shrinks with the number of rounds.
 //! * a strategy that ran out of memory gets a predicted buffer size: each
 //!   buffer's peak grew by the same number of bytes every round (leaky: one
 //!   set plus its padding), so the peak after `R` rounds is round 0's peak plus
@@ -210,7 +213,10 @@ impl Summary {
             end_bytes_in_use: buffers.iter().map(|b| b.end_bytes_in_use).sum(),
             end_live_bytes: buffers.iter().map(|b| b.end_live_bytes).sum(),
             growth_bytes_per_round: least_squares_slope(
-                rounds.iter().map(|r| (r.round, r.bytes_in_use)),
+                rounds
+                    .iter()
+                    .filter(|r| r.round > 0)
+                    .map(|r| (r.round, r.bytes_in_use)),
             ),
             needed_buffer_size_bytes: if buffered {
                 buffers.iter().map(|b| b.peak_bytes).max()

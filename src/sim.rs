@@ -1,11 +1,14 @@
-//! # The round rules, written once
+//! # The round rules, written once for the hash tables
 //!
-//! One round of the puzzle, generic over where the sets live: [`step`] reads
-//! the elves from one set and writes every elf's new position into another
-//! that was reserved for exactly as many elves. It allocates nothing, inserts
-//! exactly one point per elf and removes nothing, so the new set's table never
-//! grows: the round touches memory only through the one set the caller
-//! reserved.
+//! One round of the puzzle, generic over the table and over where it lives:
+//! [`step`] reads the elves from one [`PointSet`] and writes every elf's new
+//! position into another that was reserved for exactly as many elves. The
+//! hashbrown set ([`ElfSet`]) and the Zig map
+//! ([`ZigMap`](crate::cells::zigmap::ZigMap)) are both point sets; the bit
+//! grid has rules of its own, on whole words. A round allocates nothing,
+//! inserts exactly one point per elf and removes nothing, so the new set's
+//! table never grows: the round touches memory only through the one set the
+//! caller reserved.
 //!
 //! Collisions need no second map. Two elves can only propose the same cell `t`
 //! from opposite sides: an elf at `p` proposing `t = p + d` collides exactly
@@ -70,20 +73,61 @@ pub fn try_new_set_in<A: Allocator>(n: usize, alloc: A) -> Result<ElfSet<A>, Try
     Ok(set)
 }
 
+/// What the round rules need of a table of elves: membership, the elves,
+/// and, for the new generation, inserting into room reserved for every elf.
+pub trait PointSet {
+    /// How many elves the table holds.
+    fn len(&self) -> usize;
+
+    /// Whether the table holds no elf.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `p` is an elf.
+    fn contains(&self, p: Point2D) -> bool;
+
+    /// The elves, in table order.
+    fn points(&self) -> impl Iterator<Item = Point2D> + '_;
+
+    /// Adds `p` (once: a point already there is left alone). The table was
+    /// reserved for every elf, so this never allocates.
+    fn insert(&mut self, p: Point2D);
+}
+
+impl<S: BuildHasher, A: Allocator> PointSet for HashSet<Point2D, S, A> {
+    #[inline]
+    fn len(&self) -> usize {
+        HashSet::len(self)
+    }
+
+    #[inline(always)]
+    fn contains(&self, p: Point2D) -> bool {
+        HashSet::contains(self, &p)
+    }
+
+    #[inline]
+    fn points(&self) -> impl Iterator<Item = Point2D> + '_ {
+        self.iter().copied()
+    }
+
+    #[inline]
+    fn insert(&mut self, p: Point2D) {
+        HashSet::insert(self, p);
+    }
+}
+
 /// Whether `p` is an elf, as a bit.
 #[inline(always)]
-fn bit<A: Allocator, S: BuildHasher>(elves: &HashSet<Point2D, S, A>, p: Point2D) -> u8 {
-    u8::from(elves.contains(&p))
+fn bit(elves: &impl PointSet, p: Point2D) -> u8 {
+    u8::from(elves.contains(p))
 }
 
 /// Bit `i` set when the neighbour `NEIGHBOURS[i]` of `p` is an elf: eight
 /// independent probes, written out so that nothing but the probes branches.
 /// Public for `benches/floor.rs`, which times it alone.
 #[inline(always)]
-pub fn neighbour_mask<A: Allocator, S: BuildHasher>(
-    elves: &HashSet<Point2D, S, A>,
-    p: Point2D,
-) -> u8 {
+pub fn neighbour_mask(elves: &impl PointSet, p: Point2D) -> u8 {
     let [nw, n, ne, e, se, s, sw, w] = NEIGHBOURS;
     bit(elves, p + nw)
         | bit(elves, p + n) << 1
@@ -99,11 +143,7 @@ pub fn neighbour_mask<A: Allocator, S: BuildHasher>(
 /// direction `d`: the three cells of `q`'s side facing `p` are the three cells
 /// `p` just found empty, so only the other five are probed.
 #[inline]
-fn mask_across<A: Allocator, S: BuildHasher>(
-    elves: &HashSet<Point2D, S, A>,
-    q: Point2D,
-    d: usize,
-) -> u8 {
+fn mask_across(elves: &impl PointSet, q: Point2D, d: usize) -> u8 {
     ACROSS[d].iter().fold(0, |mask, &i| {
         mask | bit(elves, q + NEIGHBOURS[i as usize]) << i
     })
@@ -169,28 +209,25 @@ pub const fn first_direction(round: usize) -> usize {
 /// after the round into `next`, and returns how many elves moved.
 ///
 /// `next` must be empty with room for `elves.len()` points, as made by
-/// [`try_new_set_in`]; then no insert allocates.
+/// [`try_new_set_in`] (or the Zig map's `try_with_room_in`); then no insert
+/// allocates.
 ///
 /// Per elf: one eight-probe neighbourhood mask, a table look-up for its
 /// proposal, and only when it proposes to move, one probe two cells ahead;
 /// only when an elf stands there, five more probes for that elf's proposal
 /// (see the [module documentation](self)).
-pub fn step<A, B>(elves: &ElfSet<A>, next: &mut ElfSet<B>, round: usize) -> usize
-where
-    A: Allocator,
-    B: Allocator,
-{
-    debug_assert!(next.is_empty() && next.capacity() >= elves.len());
+pub fn step(elves: &impl PointSet, next: &mut impl PointSet, round: usize) -> usize {
+    debug_assert!(next.is_empty());
     let proposals = &PROPOSALS[first_direction(round)];
     let mut moved = 0;
-    for &p in elves {
+    for p in elves.points() {
         let d = proposals[usize::from(neighbour_mask(elves, p))];
         let mut to = p;
         if let Some(&step) = DIRECTIONS.get(usize::from(d)) {
             let target = p + step;
             let across = target + step;
             // Opposite directions differ in their lowest bit: N/S = 0/1, W/E = 2/3.
-            let collides = elves.contains(&across)
+            let collides = elves.contains(across)
                 && proposals[usize::from(mask_across(elves, across, usize::from(d)))] == d ^ 1;
             if !collides {
                 to = target;

@@ -4,15 +4,21 @@
 //! of the elves as well as over the strategy. A representation implements
 //! [`Cells`]: it is built in one allocation in a given allocator, and each
 //! round builds the next generation in one allocation in the allocator the
-//! strategy names. Two exist:
+//! strategy names. Three exist:
 //!
-//! * [`ElfSet`](crate::sim::ElfSet): the write-up's hashbrown set, reserved
-//!   for exactly the elf count;
+//! * [`ElfSet`](crate::sim::ElfSet): a hashbrown set, reserved for exactly
+//!   the elf count (day23's default);
+//! * [`ZigMap`](zigmap::ZigMap): the write-up's own table, with the memory of
+//!   Zig's `std.AutoHashMap(Point2D, void)`, so its figures come out exactly;
 //! * [`BitGrid`](bitgrid::BitGrid): one bit per cell over the elves'
 //!   bounding box plus a margin, rounds computed on whole words.
+//!
+//! The two hash tables share the round rules ([`crate::sim::step`]); the bit
+//! grid has its own.
 
 pub mod bitgrid;
 mod hashset;
+pub mod zigmap;
 
 use crate::alloc::Allocator;
 use crate::grid::Point2D;
@@ -21,20 +27,27 @@ use crate::grid::parse::Elves;
 /// How the elves are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CellKind {
-    /// A hashbrown set of points reserved for the elf count (the write-up's).
+    /// A hashbrown set of points reserved for the elf count.
     #[value(name = "hashset")]
     HashSet,
+    /// Zig's `std.AutoHashMap(Point2D, void)` layout: the write-up's figures.
+    #[value(name = "zigmap")]
+    ZigMap,
     /// One bit per cell over the elves' bounding box plus a margin.
     #[value(name = "bitgrid")]
     BitGrid,
 }
 
 impl CellKind {
+    /// Every kind, in the order `--cells all` runs them.
+    pub const ALL: [Self; 3] = [Self::HashSet, Self::ZigMap, Self::BitGrid];
+
     /// The name users type.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Self::HashSet => "hashset",
+            Self::ZigMap => "zigmap",
             Self::BitGrid => "bitgrid",
         }
     }
@@ -96,4 +109,15 @@ pub trait Cells<A: Allocator>: Generation + Sized {
 pub(crate) fn sorted(mut points: Vec<Point2D>) -> Vec<Point2D> {
     points.sort_unstable_by_key(|p| (p.y, p.x));
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CellKind;
+
+    #[test]
+    fn all_lists_every_kind_in_the_clis_order() {
+        use clap::ValueEnum;
+        assert_eq!(CellKind::ALL.as_slice(), CellKind::value_variants());
+    }
 }

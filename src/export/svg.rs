@@ -175,11 +175,12 @@ where
 
     for (i, run) in c.strategies.iter().enumerate() {
         let col = color(run.strategy);
-        // The bit grid's lines are a darker shade of the strategy's colour.
-        let col = if run.cells == "bitgrid" {
-            RGBColor(col.0 / 2, col.1 / 2, col.2 / 2)
-        } else {
-            col
+        // The bit grid's lines are a darker shade of the strategy's colour,
+        // the Zig map's a lighter one.
+        let col = match run.cells {
+            "bitgrid" => RGBColor(col.0 / 2, col.1 / 2, col.2 / 2),
+            "zigmap" => RGBColor(lighter(col.0), lighter(col.1), lighter(col.2)),
+            _ => col,
         };
         // A line that a later one covers exactly is drawn wider, as a halo
         // around it, and its label says so.
@@ -227,4 +228,9 @@ where
         .draw()
         .map_err(err)?;
     Ok(())
+}
+
+/// A channel halfway to white.
+fn lighter(channel: u8) -> u8 {
+    channel + (255 - channel) / 2
 }

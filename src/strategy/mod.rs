@@ -8,7 +8,7 @@
 //! | strategy | buffers | new set goes to | then |
 //! |---|---|---|---|
 //! | [`Leaky`] | `main` | `main` | free the old set (not the last block: nothing reclaimed), swap |
-//! | [`TempCopy`] | `main`, `temp` | `temp`, reset each round | clear the old set, copy the new one back into it |
+//! | [`TempCopy`] | `main`, `temp` | `temp`, reset each round | copy the new set back into the old one; the new one stays in `temp` until the next reset |
 //! | [`PingPong`] | `a`, `b` | the other buffer | free the old set (the last block there: reclaimed), swap |
 //! | [`Heap`] | the global heap, counted | the heap | free the old set (returned to the heap), swap |
 

@@ -1,11 +1,14 @@
 //! # `tempcopy`: build the new set in a scratch buffer, copy it back
 //!
-//! The write-up's first fix. The grid's set stays in `main` for the whole run.
-//! Each round resets `temp`, builds the new set there, then copies the new
-//! points back into the grid's set, keeping its table: both tables have the
-//! same number of buckets, so the copy is hashbrown's `clone_from` (control
-//! bytes and points copied bucket for bucket, no rehashing). `main`'s
-//! `end_index` never moves after round 0; `temp` holds one set at a time.
+//! The write-up's first fix (`step_with_tempalloc`). The grid's set stays in
+//! `main` for the whole run. Each round resets `temp`, builds the new set
+//! there, then copies the new points back into the grid's set, keeping its
+//! table: both tables have the same number of buckets, so the copy is slot for
+//! slot (hashbrown's `clone_from`), with no rehashing. The new set is then left
+//! in `temp`, not freed, as in the write-up, until the next round's reset
+//! ([`crate::engine`] drops it just before). So `main`'s `end_index` never
+//! moves after round 0 (for the hash tables), and at the end of every round
+//! `temp` holds exactly one set: the write-up's `new_cells memuse`.
 
 use super::Strategy;
 use crate::alloc::{FixedBufferAllocator, ResetError};

@@ -5,19 +5,34 @@ use day23::report::Answers;
 
 use day23::cli::CellKind;
 
-use crate::common::{ALL, manifest, read, record, record_cells};
+use crate::common::{ALL, manifest, read, record_cells};
 
-/// A buffer in which leaky finishes: the input, its padding, and one set for
-/// round 0 and for each round played.
-fn leaky_size(input_len: usize, elves: usize, rounds: usize) -> usize {
-    let set = day23::sim::try_new_set_in(elves, day23::alloc::Global)
-        .unwrap()
-        .allocation_size();
-    input_len.next_multiple_of(16) + set.next_multiple_of(16) * (rounds + 1)
+/// A buffer in which leaky finishes: the input, its padding, and one table
+/// for round 0 and for each round played.
+fn leaky_size(cells: CellKind, input_len: usize, elves: usize, rounds: usize) -> usize {
+    let table = match cells {
+        CellKind::ZigMap => {
+            day23::cells::zigmap::ZigMap::try_with_room_in(elves, day23::alloc::Global)
+                .unwrap()
+                .allocation_bytes()
+        }
+        _ => day23::sim::try_new_set_in(elves, day23::alloc::Global)
+            .unwrap()
+            .allocation_size(),
+    };
+    input_len.next_multiple_of(16) + table.next_multiple_of(16) * (rounds + 1)
 }
 
 #[test]
 fn every_bundled_input_gives_its_recorded_answers_under_every_strategy() {
+    for cells in [CellKind::HashSet, CellKind::ZigMap] {
+        hash_tables_give_the_recorded_answers(cells);
+    }
+}
+
+/// Every bundled input but the largest, under every strategy, with the elves
+/// in `cells` (one of the hash tables).
+fn hash_tables_give_the_recorded_answers(cells: CellKind) {
     for entry in manifest() {
         // The 300x300 input takes thousands of rounds of 45,000 elves: the
         // benchmarks run it, in release.
@@ -33,11 +48,12 @@ fn every_bundled_input_gives_its_recorded_answers_under_every_strategy() {
         for kind in ALL {
             // leaky keeps every set: give it a buffer large enough for the run.
             let size = match kind {
-                StrategyKind::Leaky => leaky_size(input.len(), entry.elves, rounds),
+                StrategyKind::Leaky => leaky_size(cells, input.len(), entry.elves, rounds),
                 _ => 4 << 20,
             };
-            let run = record(kind, &input, size, None, false);
-            assert_eq!(run.answers, Ok(expected), "{} under {kind:?}", entry.file);
+            let run = record_cells(kind, cells, &input, size, None, false);
+            let at = format!("{} under {kind:?} with {cells:?}", entry.file);
+            assert_eq!(run.answers, Ok(expected), "{at}");
             assert_eq!(run.rounds.len(), rounds + 1, "{}", entry.file);
         }
     }

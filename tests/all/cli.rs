@@ -39,7 +39,9 @@ fn two_buffer_strategies_show_each_buffer() {
         .args(["-i", &example(), "-s", "tempcopy"])
         .assert()
         .success()
-        .stdout(contains("Round 5 memuse: 368 (main 368 + temp 0)\n"));
+        // temp holds the round's new set until the next round resets it.
+        .stdout(contains("Round 0 memuse: 368 (main 368 + temp 0)\n"))
+        .stdout(contains("Round 5 memuse: 672 (main 368 + temp 304)\n"));
 }
 
 #[test]
@@ -257,6 +259,30 @@ fn bitgrid_cells_give_the_same_answers_with_their_own_figures() {
 }
 
 #[test]
+fn zigmap_cells_print_the_write_ups_first_ten_lines() {
+    let expected: String = [
+        41864, 78752, 115640, 152528, 189416, 226304, 263192, 300080, 336968, 373856,
+    ]
+    .iter()
+    .enumerate()
+    .map(|(round, bytes)| format!("Round {round} memuse: {bytes}\n"))
+    .collect();
+    let out = day23()
+        .arg("-i")
+        .arg(crate::common::inputs_dir().join("gen-70x70-d50-s1.txt"))
+        .args(["-s", "leaky", "--cells", "zigmap"])
+        .assert()
+        // 4 MiB hold rounds 0 to 112: part 1, then out of memory.
+        .code(3)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.starts_with(&expected), "{out}");
+    assert!(out.ends_with("Part 1: 3784\n"), "{out}");
+}
+
+#[test]
 fn tempcopy_grows_the_bit_grid_in_place_when_it_is_the_last_block() {
     let path = std::env::temp_dir().join(format!("day23-trace-bg-{}.txt", std::process::id()));
     day23()
@@ -323,12 +349,16 @@ fn cells_all_compares_both_representations_under_every_strategy() {
         [
             ("leaky", "hashset"),
             ("pingpong", "hashset"),
+            ("leaky", "zigmap"),
+            ("pingpong", "zigmap"),
             ("leaky", "bitgrid"),
             ("pingpong", "bitgrid")
         ]
     );
     // The bit grid of 22 elves (at most 13 rows of one word) is smaller than their set.
-    assert!(runs[3].2 < runs[1].2, "{runs:?}");
+    assert!(runs[5].2 < runs[1].2, "{runs:?}");
+    // Zig's table of 22 elves has 32 slots (312 bytes), hashbrown's 32 buckets (304).
+    assert_eq!(runs[3].2 - runs[1].2, 8, "{runs:?}");
     day23()
         .args(["-i", &example(), "-s", "pingpong", "-c", "hashset,bitgrid"])
         .assert()

@@ -48,7 +48,8 @@ pub struct Recorded {
     pub elves: Vec<Vec<Point2D>>,
 }
 
-pub const CELLS: [CellKind; 2] = [CellKind::HashSet, CellKind::BitGrid];
+/// Every cell kind.
+pub const CELLS: [CellKind; 3] = CellKind::ALL;
 
 /// Runs `kind` on `input` with the hash set, keeping every round's figures
 /// (and elves when asked).

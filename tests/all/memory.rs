@@ -8,7 +8,9 @@ use day23::cli::StrategyKind;
 use day23::grid::parse;
 use day23::sim::{step, try_new_set_in};
 
-use crate::common::{ALL, read, record};
+use day23::cli::CellKind;
+
+use crate::common::{ALL, CELLS, read, record, record_cells};
 
 /// hashbrown's SIMD group width: SSE2 on x86-64, 8-byte words elsewhere.
 const GROUP_WIDTH: usize = if cfg!(all(target_arch = "x86_64", target_feature = "sse2")) {
@@ -84,22 +86,113 @@ fn the_other_strategies_stay_constant_from_round_1() {
             "{kind:?}"
         );
     }
-    // Exact figures: the heap holds one set; tempcopy holds input (dead) and the set in main.
+    // Exact figures: the heap holds one set; tempcopy holds input (dead) and
+    // the set in main, and from round 1 the round's new set, left in temp.
     let n = parse(&input).unwrap().len();
     let heap = record(StrategyKind::Heap, &input, 0, Some(3), false);
     assert!(heap.rounds.iter().all(|r| r.bytes_in_use == table_bytes(n)));
     let temp = record(StrategyKind::TempCopy, &input, 4 << 20, Some(3), false);
     let main = input.len().next_multiple_of(16) + table_bytes(n);
-    assert!(
-        temp.rounds
-            .iter()
-            .all(|r| r.bytes_in_use == main && r.buffers[1].bytes_in_use == 0)
+    let figures: Vec<(usize, usize, usize)> = temp
+        .rounds
+        .iter()
+        .map(|r| {
+            (
+                r.buffers[0].bytes_in_use,
+                r.buffers[1].bytes_in_use,
+                r.buffers[1].peak_bytes,
+            )
+        })
+        .collect();
+    let set = table_bytes(n);
+    assert_eq!(
+        figures,
+        [
+            (main, 0, 0),
+            (main, set, set),
+            (main, set, set),
+            (main, set, set)
+        ]
+    );
+}
+
+#[test]
+fn tempcopy_leaves_exactly_one_set_in_temp_at_the_end_of_every_round() {
+    let input = read("gen-40x90-d30-s3.txt");
+    for cells in CELLS {
+        let run = record_cells(
+            StrategyKind::TempCopy,
+            cells,
+            &input,
+            4 << 20,
+            Some(40),
+            false,
+        );
+        assert_eq!(run.rounds[0].buffers[1].bytes_in_use, 0, "{cells:?}");
+        for r in &run.rounds[1..] {
+            let temp = &r.buffers[1];
+            // One live block from the start of the buffer: the round's new set.
+            assert!(temp.bytes_in_use > 0, "{cells:?} round {}", r.round);
+            assert_eq!(
+                temp.live_bytes, temp.bytes_in_use,
+                "{cells:?} round {}",
+                r.round
+            );
+            assert_eq!(
+                temp.peak_bytes, temp.bytes_in_use,
+                "{cells:?} round {}",
+                r.round
+            );
+        }
+    }
+    // The hash tables' set is the same every round: the write-up's
+    // `new_cells memuse`, 36,888 bytes for its Zig map of 2457 elves.
+    let input = read("gen-70x70-d50-s1.txt");
+    let zig = record_cells(
+        StrategyKind::TempCopy,
+        CellKind::ZigMap,
+        &input,
+        4 << 20,
+        Some(12),
+        false,
     );
     assert!(
-        temp.rounds[1..]
+        zig.rounds[1..]
             .iter()
-            .all(|r| r.buffers[1].peak_bytes == table_bytes(n))
+            .all(|r| r.buffers[1].bytes_in_use == 36_888)
     );
+    assert!(
+        zig.rounds
+            .iter()
+            .all(|r| r.buffers[0].bytes_in_use == 41_864)
+    );
+}
+
+#[test]
+fn zig_map_figures_are_the_write_ups() {
+    // 4970 input bytes, padding to 8, then one table of 24 + 9 * 4096 bytes
+    // per round: `Round 0 memuse: 41864`, `Round 1 memuse: 78752`, ...
+    let input = read("gen-70x70-d50-s1.txt");
+    assert_eq!(input.len(), 4970);
+    let run = record_cells(
+        StrategyKind::Leaky,
+        CellKind::ZigMap,
+        &input,
+        4 << 20,
+        Some(9),
+        false,
+    );
+    let figures: Vec<usize> = run.rounds.iter().map(|r| r.bytes_in_use).collect();
+    assert_eq!(
+        figures,
+        [
+            41_864, 78_752, 115_640, 152_528, 189_416, 226_304, 263_192, 300_080, 336_968, 373_856
+        ]
+    );
+    let table = day23::cells::zigmap::ZigMap::try_with_room_in(2457, day23::alloc::Global).unwrap();
+    assert_eq!((table.capacity(), table.allocation_bytes()), (4096, 36_888));
+    // The hash set's table of the same elves: 8 bytes less, 16-byte aligned.
+    assert_eq!(table_bytes(2457), 36_880);
 }
 
 #[test]

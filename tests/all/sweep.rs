@@ -121,6 +121,7 @@ fn check_size(
             } else {
                 let what: &[&str] = match cells {
                     CellKind::HashSet => &["the elf set"],
+                    CellKind::ZigMap => &["the Zig map"],
                     // tempcopy grows main's grid in place to copy a larger one back.
                     CellKind::BitGrid => {
                         &["the bit grid", "more room for the bit grid's copy back"]
@@ -247,6 +248,45 @@ fn bit_grid_fails_cleanly_until_the_reported_peak_then_finishes() {
                 sweep(kind, CellKind::BitGrid, &input, in_buffer, true);
             }
         }
+    }
+}
+
+#[test]
+fn zig_map_fails_cleanly_until_the_reported_peak_then_finishes() {
+    let input = read("example.txt");
+    let found: Vec<(StrategyKind, bool, usize)> = BUFFERED
+        .iter()
+        .flat_map(|&kind| [true, false].map(|in_buffer| (kind, in_buffer)))
+        .map(|(kind, in_buffer)| {
+            (
+                kind,
+                in_buffer,
+                sweep(kind, CellKind::ZigMap, &input, in_buffer, true),
+            )
+        })
+        .collect();
+    // 22 elves: Zig's capacity 32, a table of 24 + 9 * 32 = 312 bytes, 8-byte
+    // aligned; the 56 input bytes need no padding.
+    assert_eq!(
+        found,
+        [
+            (StrategyKind::Leaky, true, 56 + 21 * 312),
+            (StrategyKind::Leaky, false, 21 * 312),
+            (StrategyKind::TempCopy, true, 56 + 312),
+            (StrategyKind::TempCopy, false, 312),
+            (StrategyKind::PingPong, true, 56 + 312),
+            (StrategyKind::PingPong, false, 312),
+        ]
+    );
+    let generated = day23::generate::generate(12, 12, 0.5, 1);
+    for kind in BUFFERED {
+        sweep(
+            kind,
+            CellKind::ZigMap,
+            &generated,
+            true,
+            kind != StrategyKind::Leaky,
+        );
     }
 }
 
