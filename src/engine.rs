@@ -22,12 +22,13 @@
 //! no elf moves) are both known, or at [`Limits::max_rounds`].
 
 use crate::alloc::{AllocVec, Arena};
+use crate::answers::Answers;
 use crate::cells::bitgrid::BitGrid;
 use crate::cells::zigmap::ZigMap;
 use crate::cells::{AllocFailure, CellKind, Cells, Generation};
 use crate::error::{OutOfMemory, SolveError};
 use crate::grid::{Point2D, parse};
-use crate::report::{Answers, BufferLayout, BufferRound, RoundStats};
+use crate::report::{BufferLayout, BufferRound, RoundStats};
 use crate::sim::ElfSet;
 use crate::strategy::Strategy;
 

@@ -2,8 +2,8 @@
 //!
 //! Library errors are typed; the binary adds context (paths) with `anyhow`.
 
+use crate::answers::Answers;
 use crate::grid::ParseError;
-use crate::report::Answers;
 
 /// A buffer ran out of memory.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,6 +3,7 @@
 
 #[allow(unsafe_code)]
 pub mod alloc;
+pub mod answers;
 pub mod app;
 pub mod cells;
 pub mod cli;

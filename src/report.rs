@@ -25,6 +25,7 @@
 use serde::Serialize;
 
 use crate::alloc::Block;
+pub use crate::answers::Answers;
 use crate::error::{AnswersDisagree, OutOfMemory};
 
 /// One buffer after one round.
@@ -55,15 +56,6 @@ pub struct RoundStats {
     pub peak_bytes: usize,
     /// Per buffer, in the strategy's order.
     pub buffers: Vec<BufferRound>,
-}
-
-/// The puzzle's answers, as far as the run got.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Answers {
-    /// Empty ground in the elves' bounding rectangle after 10 rounds.
-    pub part1: Option<u64>,
-    /// The first round in which no elf moved.
-    pub part2: Option<usize>,
 }
 
 /// One buffer's blocks at one moment, for the layout pictures.

@@ -1,0 +1,132 @@
+//! # The options of a solve, validated from the flags
+//!
+//! [`Plan::from_args`] turns the parsed flags into what the run needs: the
+//! runs to make (every strategy with every kind of cells, each with its
+//! label), how they show themselves while they go, and the options every run
+//! shares. Combinations the flags cannot express as usage errors are refused
+//! here, before any file is created.
+
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use super::ExitCode;
+use super::eprint_line;
+use super::input::display_name;
+use super::layout::{LayoutOptions, layout_width};
+use super::run::RunOptions;
+use crate::cli::{CellKind, Format, SolveArgs, StrategyKind};
+use crate::engine::Limits;
+
+/// One run: a strategy with a kind of cells.
+#[derive(Debug, Clone)]
+pub(super) struct Run {
+    pub(super) kind: StrategyKind,
+    pub(super) cells: CellKind,
+    /// The strategy's name, then `/` and the cells when several kinds run.
+    pub(super) label: String,
+}
+
+/// How the runs show themselves while they go.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct View {
+    /// One strategy (the write-up's output) rather than a comparison.
+    pub(super) single: bool,
+    /// Print `Round i memuse` lines.
+    pub(super) print_rounds: bool,
+    /// Draw layout pictures.
+    pub(super) layout: Option<LayoutOptions>,
+}
+
+/// Everything a solve needs to know before it starts.
+#[derive(Debug)]
+pub(super) struct Plan {
+    /// `--input`.
+    pub(super) input: PathBuf,
+    /// The input's name in messages and outputs (`<stdin>` for `-`).
+    pub(super) name: String,
+    /// The runs, cells kind by cells kind, strategies in the order asked.
+    pub(super) runs: Vec<Run>,
+    /// How the runs show themselves.
+    pub(super) view: View,
+    /// What every run shares (its `cells` is set per run).
+    pub(super) options: RunOptions,
+}
+
+impl Plan {
+    /// The plan for `args`; `Err(code)` inside when the flags are refused
+    /// (the message is already on standard error).
+    ///
+    /// # Errors
+    ///
+    /// No input was given.
+    pub(super) fn from_args(args: &SolveArgs) -> Result<Result<Self, ExitCode>> {
+        let Some(path) = &args.input else {
+            bail!("no input given: use --input PATH (or --input - for standard input)");
+        };
+        if path == Path::new("-") && io::stdin().is_terminal() {
+            eprint_line(format_args!(
+                "day23: --input - reads the puzzle from standard input, which is a terminal.\n\
+                 Pipe a file in (day23 --input - < input.txt) or give a path; see day23 --help."
+            ));
+            return Ok(Err(ExitCode::Usage));
+        }
+        let strategies = args.strategies();
+        let cells = args.cells();
+        let single = strategies.len() == 1 && cells.len() == 1;
+        // Every strategy with every kind of cells; a label says which when both run.
+        let runs = cells
+            .iter()
+            .flat_map(|&c| strategies.iter().map(move |&s| (s, c)))
+            .map(|(kind, c)| Run {
+                kind,
+                cells: c,
+                label: if cells.len() > 1 {
+                    format!("{}/{}", kind.name(), c.name())
+                } else {
+                    kind.name().to_owned()
+                },
+            })
+            .collect();
+        let layout_every = args.layout_every();
+        let output_is_stdout = args
+            .output
+            .as_ref()
+            .is_none_or(|p| p.as_path() == Path::new("-"));
+        if args.format != Format::Text && layout_every.is_some() && output_is_stdout {
+            eprint_line(format_args!(
+                "day23: --layout draws to standard output, where --format {} would go too;\n\
+                 add --output PATH for the export, or use --format text.",
+                args.format.name()
+            ));
+            return Ok(Err(ExitCode::Usage));
+        }
+        let view = View {
+            single,
+            print_rounds: single && args.format == Format::Text && !args.quiet,
+            layout: layout_every
+                .filter(|_| !args.quiet)
+                .map(|every| LayoutOptions {
+                    every,
+                    width: layout_width(args.width),
+                }),
+        };
+        let options = RunOptions {
+            buffer_size: args.buffer_size,
+            limits: Limits {
+                max_rounds: args.max_rounds,
+                input_in_buffer: !args.input_on_heap,
+            },
+            trace: args.trace.is_some(),
+            cells: CellKind::HashSet,
+        };
+        Ok(Ok(Self {
+            input: path.clone(),
+            name: display_name(path),
+            runs,
+            view,
+            options,
+        }))
+    }
+}

@@ -1,0 +1,79 @@
+//! # Round lines: the write-up's own output
+//!
+//! `Round i memuse: N` after every round, then `Part 1:` and `Part 2:`,
+//! written as the rounds complete through a [`RoundPrinter`], which keeps the
+//! first write error for the end of the run instead of stopping it.
+
+use std::io::{self, Write};
+
+use crate::report::{Answers, RoundStats};
+
+/// Writes text lines as the rounds complete, and remembers a write error
+/// (reported once the run is over).
+pub(super) struct RoundPrinter<W: Write> {
+    pub(super) out: W,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> RoundPrinter<W> {
+    /// A printer to `out`.
+    pub(super) fn new(out: W) -> Self {
+        Self { out, error: None }
+    }
+
+    pub(super) fn write_line(&mut self, line: std::fmt::Arguments<'_>) {
+        if self.error.is_none()
+            && let Err(e) = writeln!(self.out, "{line}")
+        {
+            self.error = Some(e);
+        }
+    }
+
+    pub(super) fn write_bytes(&mut self, bytes: &[u8]) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(bytes)
+        {
+            self.error = Some(e);
+        }
+    }
+
+    /// Flushes, and returns the first write error.
+    pub(super) fn finish(&mut self) -> io::Result<()> {
+        if self.error.is_none()
+            && let Err(e) = self.out.flush()
+        {
+            self.error = Some(e);
+        }
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `Round <i> memuse: <N>`, then per buffer `(a 36880 + b 0)` when there are two.
+#[must_use]
+pub fn round_line(stats: &RoundStats) -> String {
+    let mut line = format!("Round {} memuse: {}", stats.round, stats.bytes_in_use);
+    if stats.buffers.len() > 1 {
+        let parts: Vec<String> = stats
+            .buffers
+            .iter()
+            .map(|b| format!("{} {}", b.name, b.bytes_in_use))
+            .collect();
+        line.push_str(&format!(" ({})", parts.join(" + ")));
+    }
+    line
+}
+
+/// `Part 1: …` and `Part 2: …` for the answers known.
+pub(super) fn answer_lines(answers: &Answers) -> String {
+    let mut text = String::new();
+    if let Some(part1) = answers.part1 {
+        text += &format!("Part 1: {part1}\n");
+    }
+    if let Some(part2) = answers.part2 {
+        text += &format!("Part 2: {part2}\n");
+    }
+    text
+}
