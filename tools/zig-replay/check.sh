@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
-# Replays day23 allocation traces through Zig 0.17.1's own
-# std.heap.FixedBufferAllocator and diffs them with day23's, event for event.
-# See README.md beside this file. Exits 0 only if every trace is identical
-# (and the negative control differs).
+# Two checks of day23 against Zig 0.17.1 itself (see README.md beside this
+# file):
+#  1. trace replay: day23's allocation traces replayed through Zig's own
+#     std.heap.FixedBufferAllocator and diffed with day23's, event for event;
+#  2. solver check: solve.zig, Day 23 the write-up's way with Zig's FBA and
+#     std.AutoHashMap, against `day23 --cells zigmap` on every bundled input
+#     under leaky, tempcopy and pingpong, every figure of every round diffed.
+# Exits 0 only if everything is identical (and both negative controls differ).
 #
 # Environment:
 #   ZIG_REPLAY_VENV  where ziglang is installed (default: a venv under
 #                    ${XDG_CACHE_HOME:-~/.cache}/day23-zig-replay/); created
 #                    and filled with `pip install ziglang==0.17.1` when missing.
+#   ZIG_SOLVE_CACHE  Zig's cache for the ReleaseSafe build of solve.zig (default:
+#                    zig-cache beside the venv), kept so that a rerun with an
+#                    unchanged solve.zig does not compile it again.
+#   ZIG_SOLVE_JOBS   solver runs at a time (default: the number of CPUs).
+#   ZIG_SOLVE_FULL=1 also run the pair left out for time (leaky to the end on
+#                    the 300x300 input, a 3.6 GiB buffer each side).
+#   ZIG_SOLVE_CELLS  day23's --cells for the solver check (default zigmap).
+#   ZIG_SOLVE_ONLY   a regular expression: only the inputs whose file name
+#                    matches it (for quick runs; the negative control needs
+#                    gen-70x70-d50-s1.txt).
 #   KEEP_WORK=1      keep the temporary folder with traces and replays.
 set -euo pipefail
 
@@ -45,6 +59,15 @@ if [[ "${KEEP_WORK:-0}" == 1 ]]; then
 else
   trap 'rm -rf "$WORK"' EXIT
 fi
+
+# solve.zig's ReleaseSafe build takes about 40 s of CPU when not cached: it
+# runs in the background, beside the trace replays, until the solver check.
+SOLVE_CACHE="${ZIG_SOLVE_CACHE:-$(dirname "$VENV")/zig-cache}"
+SOLVE="$WORK/solve"
+say "zig build-exe solve.zig -O ReleaseSafe (in the background; cache $SOLVE_CACHE)"
+(cd "$HERE" && zig build-exe solve.zig -O ReleaseSafe --cache-dir "$SOLVE_CACHE" \
+  -femit-bin="$SOLVE" >"$WORK/solve-build.log" 2>&1) &
+SOLVE_BUILD=$!
 
 say "rustc synth.rs (against the day23 library just built)"
 (cd "$ROOT" && rustc --edition 2024 -O "$HERE/synth.rs" \
@@ -146,11 +169,183 @@ else
   FAILED=1
 fi
 
+REPLAY_SECONDS=$((SECONDS - START))
 echo
 printf '%s\n' "${RESULTS[@]}"
 echo
 if [[ $FAILED -ne 0 ]]; then
-  say "FAILED: day23's allocator and Zig $ZIG_VERSION's FixedBufferAllocator differ (or a step failed) ($((SECONDS - START)) s)"
+  say "trace replay FAILED: day23's allocator and Zig $ZIG_VERSION's FixedBufferAllocator differ (or a step failed)"
+else
+  say "trace replay: all traces identical to Zig $ZIG_VERSION's FixedBufferAllocator"
+fi
+
+# --- solver check: solve.zig against day23 --cells zigmap -------------------
+CELLS="${ZIG_SOLVE_CELLS:-zigmap}"
+JOBS="${ZIG_SOLVE_JOBS:-$(nproc 2>/dev/null || echo 2)}"
+FIG="$HERE/figures.py"
+MANIFEST="$ROOT/inputs/manifest.json"
+
+say "waiting for the build of solve.zig"
+if ! wait "$SOLVE_BUILD"; then
+  echo "zig build-exe solve.zig failed:" >&2
+  cat "$WORK/solve-build.log" >&2
   exit 1
 fi
-say "all traces identical to Zig $ZIG_VERSION's FixedBufferAllocator ($((SECONDS - START)) s)"
+
+# solver_pair NAME INPUT STRATEGY BYTES WANT_EXIT: runs day23 (JSON) and
+# solve.zig with the same flags and compares every line; writes one summary
+# line to $WORK/solver/NAME/result and ok or FAIL to .../status.
+solver_pair() {
+  local name=$1 input=$2 strategy=$3 bytes=$4 want=$5
+  local dir="$WORK/solver/$1" rc d23_time zig_time verdict=identical outcome answers=""
+  # A background job: no errexit here, every failure is handled and reported.
+  set +e +o pipefail
+  mkdir -p "$dir"
+
+  local TIMEFORMAT='%R %U %S'   # for `time`: wall, user and system seconds
+  rc=0
+  { time (cd "$ROOT" && "$DAY23" --input "$input" --strategy "$strategy" --cells "$CELLS" \
+    --buffer-size "$bytes" --format json --output "$dir/day23.json" 2>"$dir/day23.stderr"); } 2>"$dir/day23.time" || rc=$?
+  d23_time=$(seconds "$dir/day23.time")
+  if [[ $rc -ne $want ]]; then
+    verdict="FAIL: day23 exited $rc, expected $want: $(head -c 300 "$dir/day23.stderr")"
+  elif ! python3 "$FIG" day23 "$dir/day23.json" --cells "$CELLS" >"$dir/day23.txt" 2>"$dir/fig.stderr"; then
+    verdict="FAIL: $(head -c 300 "$dir/fig.stderr")"
+  fi
+
+  rc=0
+  { time (cd "$ROOT" && "$SOLVE" --strategy "$strategy" --buffer-size "$bytes" "$input" \
+    >"$dir/zig.txt" 2>"$dir/zig.stderr"); } 2>"$dir/zig.time" || rc=$?
+  zig_time=$(seconds "$dir/zig.time")
+  if [[ $verdict == identical && $rc -ne $want ]]; then
+    verdict="FAIL: solve exited $rc, expected $want: $(head -c 300 "$dir/zig.stderr")"
+  fi
+  if [[ $verdict == identical ]] && ! cmp -s "$dir/day23.txt" "$dir/zig.txt"; then
+    local n
+    n=$(cmp "$dir/day23.txt" "$dir/zig.txt" 2>&1 | sed -n 's/.*line \([0-9]*\).*/\1/p')
+    n=${n:-1}
+    verdict="DIFFERENT (first at line $n: day23 '$(sed -n "${n}p" "$dir/day23.txt")', zig '$(sed -n "${n}p" "$dir/zig.txt")')"
+  fi
+  # The answers of a finished run must also be the manifest's.
+  if [[ $verdict == identical && $want -eq 0 ]]; then
+    if answers=$(python3 "$FIG" answers "$MANIFEST" "$(basename "$input")" "$dir/zig.txt" 2>"$dir/ans.stderr"); then
+      answers="answers $answers = manifest"
+    else
+      verdict="FAIL: $(head -c 300 "$dir/ans.stderr")"
+    fi
+  fi
+
+  local last oom
+  last=$(grep '^round ' "$dir/zig.txt" | tail -n 1 | cut -d' ' -f2)
+  oom=$(grep '^oom ' "$dir/zig.txt" | cut -d' ' -f3,5)
+  if [[ -n $oom ]]; then
+    outcome="out of memory in round ${oom% *} (${oom#* })"
+  else
+    outcome="${last:-?} rounds"
+  fi
+  printf '%-22s %-8s %10s  %-32s %-10s %-16s %-16s %s\n' \
+    "$(basename "$input" .txt)" "$strategy" "$(human "$bytes")" "$outcome" \
+    "${verdict%% *}" "$d23_time" "$zig_time" "$answers" >"$dir/result"
+  if [[ $verdict == identical ]]; then
+    echo ok >"$dir/status"
+  else
+    echo "$name: $verdict" >"$dir/status"
+  fi
+}
+
+# seconds TIMEFILE: "wall (cpu)" from `time`'s "%R %U %S" line.
+seconds() {
+  awk '{ printf "%.1f (%.1f)", $1, $2 + $3 }' "$1" 2>/dev/null
+}
+
+human() {
+  local b=$1
+  if ((b % (1 << 30) == 0)); then echo "$((b >> 30)) GiB"
+  elif ((b % (1 << 20) == 0)); then echo "$((b >> 20)) MiB"
+  else echo "$b B"; fi
+}
+
+# The pairs: for every input, leaky with a buffer that lasts to the end (at
+# least the default 4 MiB), tempcopy and pingpong with the default 4 MiB
+# (enough for every bundled input), and leaky at the default 4 MiB when that
+# runs out of memory (exit 3; same round, same figures up to there).
+# The biggest go first so that the pool stays busy.
+PAIRS=()   # "cost name input strategy bytes want"
+SKIPPED=()
+DEFAULT=$((4 << 20))
+mapfile -t INPUTS < <(python3 -c 'import json,sys; [print(e["file"], e["elves"], max(10, e["part2"])) for e in json.load(open(sys.argv[1]))["inputs"]]' "$MANIFEST")
+for line in "${INPUTS[@]}"; do
+  read -r file elves rounds <<<"$line"
+  [[ $file =~ ${ZIG_SOLVE_ONLY:-.} ]] || continue
+  stem=${file%.txt}
+  cost=$((elves * rounds))
+  full=$(python3 "$FIG" buffer-size "$MANIFEST" "$ROOT/inputs/$file")
+  ((full < DEFAULT)) && full=$DEFAULT
+  if [[ $file == gen-300x300-d50-s5.txt && "${ZIG_SOLVE_FULL:-0}" != 1 ]]; then
+    SKIPPED+=("$(printf '%-22s %-8s %10s  not run (ZIG_SOLVE_FULL=1 runs it): see README.md, "Solver check"' "$stem" leaky "$(human "$full")")")
+  else
+    PAIRS+=("$cost $stem-leaky-full inputs/$file leaky $full 0")
+  fi
+  PAIRS+=("$cost $stem-tempcopy inputs/$file tempcopy $DEFAULT 0")
+  PAIRS+=("$cost $stem-pingpong inputs/$file pingpong $DEFAULT 0")
+  if ((full > DEFAULT)); then
+    PAIRS+=("0 $stem-leaky-4MiB inputs/$file leaky $DEFAULT 3")
+  fi
+done
+mapfile -t ORDERED < <(printf '%s\n' "${PAIRS[@]}" | sort -s -k1,1nr)
+
+say "solver check: ${#PAIRS[@]} pairs of runs (day23 --cells $CELLS, solve.zig), $JOBS at a time"
+SOLVER_START=$SECONDS
+for pair in "${ORDERED[@]}"; do
+  read -r _ name input strategy bytes want <<<"$pair"
+  while (($(jobs -rp | wc -l) >= JOBS)); do wait -n || true; done
+  solver_pair "$name" "$input" "$strategy" "$bytes" "$want" &
+done
+wait || true
+# Negative control: the same leaky 4 MiB run of the 70x70 input against
+# day23's hashbrown set (--cells hashset), whose sets are 8 bytes smaller.
+# It must differ, and by exactly 8 bytes per set in every round.
+CONTROL_LINE=""
+cdir="$WORK/solver/control-hashset"
+mkdir -p "$cdir"
+rc=0
+(cd "$ROOT" && "$DAY23" --input "$G70" --strategy leaky --cells hashset --buffer-size "$DEFAULT" \
+  --format json --output "$cdir/day23.json") 2>"$cdir/day23.stderr" || rc=$?
+if [[ $rc -eq 3 ]] && python3 "$FIG" day23 "$cdir/day23.json" >"$cdir/day23.txt" &&
+  ! cmp -s "$cdir/day23.txt" "$WORK/solver/gen-70x70-d50-s1-leaky-4MiB/zig.txt" &&
+  n=$(python3 "$FIG" control "$WORK/solver/gen-70x70-d50-s1-leaky-4MiB/zig.txt" "$cdir/day23.txt" 2>"$cdir/control.stderr"); then
+  CONTROL_LINE=$(printf '%-22s %-8s %10s  differs, as it must (negative control, --cells hashset): by 8 bytes per set in %s' gen-70x70-d50-s1 leaky "4 MiB" "$n")
+else
+  CONTROL_LINE=$(printf '%-22s %-8s %10s  FAIL: negative control (--cells hashset) did not differ as expected: %s' gen-70x70-d50-s1 leaky "4 MiB" "$(head -c 300 "$cdir/control.stderr" 2>/dev/null)")
+  FAILED=1
+fi
+
+echo
+printf '%-22s %-8s %10s  %-32s %-10s %-16s %-16s %s\n' input strategy buffer outcome result "day23 s (cpu)" "zig s (cpu)" answers
+SOLVER_FAILED=0
+for line in "${INPUTS[@]}"; do
+  read -r file _ <<<"$line"
+  for kind in leaky-full tempcopy pingpong leaky-4MiB; do
+    d="$WORK/solver/${file%.txt}-$kind"
+    [[ -d $d ]] || continue
+    if [[ -f $d/result ]]; then cat "$d/result"; else echo "${file%.txt}-$kind: no result"; SOLVER_FAILED=1; fi
+    if [[ "$(cat "$d/status" 2>/dev/null)" != ok ]]; then
+      SOLVER_FAILED=1
+      echo "    $(cat "$d/status" 2>/dev/null || echo 'no status')" >&2
+    fi
+  done
+done
+printf '%s\n' "${SKIPPED[@]}"
+echo "$CONTROL_LINE"
+echo
+if [[ $SOLVER_FAILED -ne 0 ]]; then
+  FAILED=1
+  say "solver check FAILED: solve.zig and day23 --cells $CELLS differ (or a run failed) ($((SECONDS - SOLVER_START)) s)"
+else
+  say "solver check: every figure of every round identical on ${#PAIRS[@]} pairs ($((SECONDS - SOLVER_START)) s)"
+fi
+if [[ $FAILED -ne 0 ]]; then
+  say "FAILED ($((SECONDS - START)) s)"
+  exit 1
+fi
+say "all identical: trace replay ($REPLAY_SECONDS s) and solver check ($((SECONDS - START)) s in all)"
