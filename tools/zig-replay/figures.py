@@ -10,10 +10,9 @@
 
   figures.py buffer-size MANIFEST INPUT_FILE
       A leaky buffer that lasts the whole run for both sides: the input, 64
-      bytes of padding, and one Zig map per round (24 + 9 * capacity, capacity
-      the power of two above elves * 100 / 80, as std.HashMap reserves it).
-      hashbrown's set for the same elves is never larger (7/8 load, 16 + 9 *
-      buckets), so day23 fits too. Rounded up to a whole MiB.
+      bytes of padding, and one Zig map for round 0 plus one per round (24 +
+      9 * capacity, capacity the power of two above elves * 100 / 80, as
+      std.HashMap reserves it). Rounded up to a whole MiB.
 
   figures.py answers MANIFEST INPUT_NAME SOLVE_OUTPUT
       Prints "part1 part2" from the manifest and fails if solve.zig's output
@@ -68,7 +67,7 @@ def buffer_size(manifest, input_file):
     need = e["elves"] * 100 // 80 + 1
     cap = 1 << (need - 1).bit_length()
     rounds = max(10, e["part2"])
-    size = os.path.getsize(input_file) + 64 + rounds * (24 + 9 * cap)
+    size = os.path.getsize(input_file) + 64 + (rounds + 1) * (24 + 9 * cap)
     mib = 1 << 20
     print((size + mib - 1) // mib * mib)
 

@@ -124,14 +124,15 @@ fn propose(cells: *const Map, p: Point2D, first: usize) ?Point2D {
 }
 
 /// The elf's position after the round: its proposal, unless another elf
-/// proposes the same cell (any elf proposing a cell is one of its four
-/// orthogonal neighbours), in which case it stays.
+/// proposes the same cell, in which case it stays.
 fn destination(cells: *const Map, p: Point2D, first: usize) Point2D {
     const t = propose(cells, p, first) orelse return p;
-    for (dirs) |d| {
-        const q = add(t, d.dx, d.dy);
-        if (q.x == p.x and q.y == p.y) continue;
-        if (!cells.contains(q)) continue;
+    // Any elf proposing `t` is one of its four orthogonal neighbours: `p`,
+    // the cell beyond `t`, and the two beside `t`. The two beside `t` are
+    // `p`'s diagonal neighbours on that side, which the proposal found free,
+    // so the cell beyond is the only one to look at.
+    const q: Point2D = .{ .x = 2 * t.x - p.x, .y = 2 * t.y - p.y };
+    if (cells.contains(q)) {
         if (propose(cells, q, first)) |u| {
             if (u.x == t.x and u.y == t.y) return p;
         }
