@@ -221,22 +221,35 @@ pub fn step(elves: &impl PointSet, next: &mut impl PointSet, round: usize) -> us
     let proposals = &PROPOSALS[first_direction(round)];
     let mut moved = 0;
     for p in elves.points() {
-        let d = proposals[usize::from(neighbour_mask(elves, p))];
         let mut to = p;
-        if let Some(&step) = DIRECTIONS.get(usize::from(d)) {
-            let target = p + step;
-            let across = target + step;
-            // Opposite directions differ in their lowest bit: N/S = 0/1, W/E = 2/3.
-            let collides = elves.contains(across)
-                && proposals[usize::from(mask_across(elves, across, usize::from(d)))] == d ^ 1;
-            if !collides {
-                to = target;
-                moved += 1;
-            }
+        if let Some(d) = move_with(elves, proposals, p) {
+            to = p + DIRECTIONS[usize::from(d)];
+            moved += 1;
         }
         next.insert(to);
     }
     moved
+}
+
+/// The direction (index into [`DIRECTIONS`]) in which the elf at `p` moves
+/// in the round whose proposal table is `proposals`, or `None` if it stays.
+#[inline(always)]
+fn move_with(elves: &impl PointSet, proposals: &[u8; 256], p: Point2D) -> Option<u8> {
+    let d = proposals[usize::from(neighbour_mask(elves, p))];
+    let &step = DIRECTIONS.get(usize::from(d))?;
+    let across = p + step + step;
+    // Opposite directions differ in their lowest bit: N/S = 0/1, W/E = 2/3.
+    let collides = elves.contains(across)
+        && proposals[usize::from(mask_across(elves, across, usize::from(d)))] == d ^ 1;
+    (!collides).then_some(d)
+}
+
+/// The direction (index into [`DIRECTIONS`]) in which the elf at `p` moves
+/// in round `round` (1-based), or `None` if it stays: [`step`]'s rules for
+/// one elf, for outputs that show who moved where (the HTML report).
+#[must_use]
+pub fn move_of(elves: &impl PointSet, p: Point2D, round: usize) -> Option<usize> {
+    move_with(elves, &PROPOSALS[first_direction(round)], p).map(usize::from)
 }
 
 /// Part 1's measure: empty cells in the smallest rectangle holding every elf.

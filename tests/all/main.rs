@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod compare;
 mod memory;
+mod phases;
 mod reference;
 mod reliability;
 mod sweep;
