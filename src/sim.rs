@@ -411,6 +411,32 @@ mod tests {
             after.sort_by_key(|p| (p.y, p.x));
             proptest::prop_assert_eq!((after, moved), naive_step(&points, round));
         }
+
+        /// `move_of` names, for each elf, the move `step` makes it do.
+        #[test]
+        fn move_of_is_steps_move_for_each_elf(
+            cells in proptest::collection::vec(proptest::bool::weighted(0.55), 64),
+            round in 1usize..9,
+        ) {
+            let mut set = try_new_set_in(64, Global).unwrap();
+            set.extend(cells.iter().enumerate().filter(|&(_, &elf)| elf).map(|(i, _)| {
+                Point2D::new(i as i32 % 8 - 3, i as i32 / 8 - 4)
+            }));
+            let mut next = try_new_set_in(set.len(), Global).unwrap();
+            let moved = step(&set, &mut next, round);
+            let mut count = 0;
+            for &p in &set {
+                let to = match move_of(&set, p, round) {
+                    Some(d) => {
+                        count += 1;
+                        p + DIRECTIONS[d]
+                    }
+                    None => p,
+                };
+                proptest::prop_assert!(next.contains(&to), "{p:?} -> {to:?}");
+            }
+            proptest::prop_assert_eq!(count, moved);
+        }
     }
 
     /// A dense 64 x 64 block in a 4096-bucket table (as for 2457 elves): no

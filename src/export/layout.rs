@@ -173,7 +173,7 @@ pub fn line(layout: &BufferLayout, width: usize) -> String {
     line_after(String::new(), layout, width, layout.capacity_bytes)
 }
 
-/// [`line`] after a phase's label, right-aligned in 5 columns (blank for
+/// [`line()`] after a phase's label, right-aligned in 5 columns (blank for
 /// round 0, which has no phases), with the bar spanning bytes `0..span`
 /// only (at most the capacity; the figures stay the buffer's):
 /// `alloc    a [ii####....]  672 / 4,000 B`. A phase picture spans the

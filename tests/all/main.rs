@@ -9,4 +9,5 @@ mod memory;
 mod phases;
 mod reference;
 mod reliability;
+mod report;
 mod sweep;

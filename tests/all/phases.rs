@@ -69,7 +69,7 @@ fn phases_show_tempcopys_set_in_temp_and_the_copy_back() {
         .skip_while(|l| !l.starts_with("Round 2 "))
         .collect();
     assert_eq!(round2.len(), 7, "{out}");
-    assert!(round2[3].starts_with("alloc temp [#"), "{out}");
+    assert!(round2[4].starts_with("alloc temp [#"), "{out}");
     assert!(round2[5].starts_with(" copy main [iii"), "{out}");
     assert!(round2[6].ends_with("0 / 1,000 B"), "{out}");
     assert!(
@@ -118,7 +118,7 @@ fn phase_events_agree_with_the_round_figures_for_every_strategy_and_cells() {
         for cells in CELLS {
             let mut seen = Phases::default();
             let options = RunOptions {
-                buffer_size: 4000,
+                buffer_size: 1 << 20,
                 limits: Limits::default(),
                 trace: false,
                 cells,
