@@ -9,6 +9,7 @@ const DX = [0, 0, -1, 1], DY = [-1, 1, 0, 0]; // N, S, W, E
 const KINDS = ["input", "live", "dead", "padding", "free"];
 const KIND_NAMES = ["input (dead after parsing)", "live set", "dead set (freed, not reclaimed)", "padding", "free"];
 const lastRound = Math.max(0, ...D.runs.map((r) => r.rounds.length - 1), D.moves.length);
+const used = D.runs.flatMap((r) => r.rounds.map((x) => x[0])).filter((v) => v > 0); // bytes in use > 0
 
 // The elves: coordinates by elf number, and each round's moves decoded once.
 const n = D.elves;
@@ -87,7 +88,8 @@ function drawMemory(round) {
   const canvas = $("memory"), g = canvas.getContext("2d"), log = $("log").checked;
   const L = 70, R = 10, T = 10, B = 30, W = canvas.width - L - R, H = canvas.height - T - B;
   const top = Math.max(D.buffer_size_bytes, ...D.runs.flatMap((r) => r.rounds.map((x) => x[0])), 1);
-  const y = (v) => T + H - H * (log ? Math.log10(Math.max(v, 1)) / Math.log10(top * 1.1) : v / (top * 1.05));
+  const low = used.length ? 10 ** Math.floor(Math.log10(Math.min(...used))) : 1;
+  const y = (v) => T + H - H * (log ? Math.log10(Math.max(v, low) / low) / Math.log10(top * 1.1 / low) : v / (top * 1.05));
   const x = (r) => L + W * (lastRound ? r / lastRound : 0);
   g.fillStyle = "#fff";
   g.fillRect(0, 0, canvas.width, canvas.height);
@@ -95,7 +97,7 @@ function drawMemory(round) {
   g.strokeRect(L, T, W, H);
   g.fillStyle = "#333";
   g.font = "11px sans-serif";
-  const ticks = log ? [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9].filter((v) => v <= top * 1.1) : [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * top));
+  const ticks = log ? [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10].filter((v) => v >= low && v <= top * 1.1) : [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(f * top));
   for (const v of ticks) g.fillText(fmt(v), 2, y(v) + 4);
   g.fillText("0", L - 3, T + H + 14);
   g.fillText(`round ${fmt(lastRound)}`, L + W - 60, T + H + 14);
@@ -228,14 +230,16 @@ function fromHash() {
   return m ? Number(m[1]) : 0;
 }
 function play() {
-  if (timer) { clearInterval(timer); timer = null; $("play").innerHTML = "&#x25B6;"; return; }
+  if (timer) { clearInterval(timer); timer = null; $("play").textContent = "play"; return; }
   if (round >= lastRound) show(0);
-  $("play").innerHTML = "&#x23F8;";
+  $("play").textContent = "pause";
   timer = setInterval(() => (round >= lastRound ? play() : show(round + 1)), 50);
 }
 
 $("title").textContent = `day23 report: ${D.input}, ${fmt(D.elves)} elves, buffers of ${fmt(D.buffer_size_bytes)} bytes`;
 $("rounds").textContent = lastRound;
+// A log scale when the runs' bytes span a factor of ten or more, as --plot does.
+$("log").checked = used.length > 0 && Math.max(...used) >= 10 * Math.min(...used);
 $("slider").max = lastRound;
 $("summary").textContent = D.table;
 $("legend").replaceChildren(...D.runs.map((run) => {
