@@ -71,7 +71,14 @@ fn phases_show_tempcopys_set_in_temp_and_the_copy_back() {
     assert_eq!(round2.len(), 7, "{out}");
     assert!(round2[4].starts_with("alloc temp [#"), "{out}");
     assert!(round2[5].starts_with(" copy main [iii"), "{out}");
-    assert!(round2[6].ends_with("0 / 1,000 B"), "{out}");
+    // Copy is the round's end: temp as the round line has it.
+    let temp = round2[0]
+        .rsplit("temp ")
+        .next()
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap();
+    assert!(round2[6].starts_with(" copy temp ["), "{out}");
+    assert!(round2[6].ends_with(&format!(" {temp} / 1,000 B")), "{out}");
     assert!(
         !out.contains("Round 1 memuse: 368\nstart"),
         "round 1 is not drawn"
