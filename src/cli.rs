@@ -130,14 +130,24 @@ pub struct SolveArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Draw each buffer's blocks after every round, one line per buffer.
+    /// Draw each buffer's blocks after every round, one line per buffer
+    /// (end), or at three moments of every round (phases).
     ///
     /// Input bytes, live sets, dead space (freed but not reclaimed), alignment
-    /// padding and free space, to scale, from the allocator's block list. Part
-    /// of the text output; with --format json or csv it goes to standard
-    /// output and needs --output for the export.
-    #[arg(long)]
-    pub layout: bool,
+    /// padding and free space, to scale, from the allocator's block list.
+    /// `phases` draws each buffer as the round starts, once the new set is
+    /// allocated and filled while the old one is live (the round's peak), and
+    /// after the swap (tempcopy: the copy back). Part of the text output; with
+    /// --format json or csv it goes to standard output and needs --output for
+    /// the export.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        num_args = 0..=1,
+        default_missing_value = "end"
+    )]
+    pub layout: Option<LayoutMode>,
 
     /// Draw the layout only after every K-th round (round 0, K, 2K, ...);
     /// implies --layout.
@@ -153,6 +163,16 @@ pub struct SolveArgs {
     /// file at PATH (created before the run starts).
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
+
+    /// Write an interactive page to PATH: one self-contained HTML file to
+    /// open from disk (created before the run starts).
+    ///
+    /// A round slider over the elves, every run's buffers at each phase of
+    /// the round, bytes in use per round for every run on one chart, and the
+    /// summary table. The data is embedded once: the first elves and each
+    /// round's moves, every layout and figure as the run reported them.
+    #[arg(long, value_name = "PATH.html")]
+    pub report: Option<PathBuf>,
 }
 
 impl SolveArgs {
@@ -174,9 +194,25 @@ impl SolveArgs {
     pub fn layout_every(&self) -> Option<usize> {
         match self.layout_every {
             Some(k) => Some(k as usize),
-            None => self.layout.then_some(1),
+            None => self.layout.map(|_| 1),
         }
     }
+
+    /// What the layout pictures show (`end` unless `--layout phases`).
+    #[must_use]
+    pub fn layout_mode(&self) -> LayoutMode {
+        self.layout.unwrap_or(LayoutMode::End)
+    }
+}
+
+/// What `--layout` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutMode {
+    /// Each buffer at the end of the round.
+    End,
+    /// Each buffer at the round's start, at its peak (new set allocated,
+    /// old still live) and after the swap (or copy back).
+    Phases,
 }
 
 /// One value of a list flag (`--strategy`, `--cells`): one item, or `all`.
@@ -389,6 +425,20 @@ mod tests {
             Cli::try_parse_from(argv)
         };
         assert_eq!(parse(&["--layout"]).unwrap().solve.layout_every(), Some(1));
+        assert_eq!(
+            parse(&["--layout"]).unwrap().solve.layout_mode(),
+            LayoutMode::End
+        );
+        let phases = parse(&["--layout", "phases", "--layout-every", "2"]).unwrap();
+        assert_eq!(
+            (phases.solve.layout_mode(), phases.solve.layout_every()),
+            (LayoutMode::Phases, Some(2))
+        );
+        assert_eq!(
+            parse(&["--layout=end"]).unwrap().solve.layout_mode(),
+            LayoutMode::End
+        );
+        assert!(parse(&["--layout", "middle"]).is_err());
         assert_eq!(
             parse(&["--layout-every", "5"])
                 .unwrap()

@@ -61,10 +61,52 @@ pub trait Snapshot {
     fn layouts(&self) -> Vec<BufferLayout>;
 }
 
-/// Receives every completed round, `Round 0` included.
+/// A moment inside round 1, 2, ..., reported to [`Observer::phase`]: the
+/// write-up's three lines per round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// The round begins: after the strategy's `begin_round` (tempcopy's
+    /// reset of `temp`), before the new generation is allocated.
+    Start,
+    /// The new generation allocated and filled while the old one is still
+    /// live: the round's peak.
+    Alloc,
+    /// The old generation freed and replaced by the new one, or (tempcopy)
+    /// the new one copied back into it: the state the round ends with.
+    Swap,
+}
+
+impl Phase {
+    /// Every phase, in the order a round goes through them.
+    pub const ALL: [Self; 3] = [Self::Start, Self::Alloc, Self::Swap];
+
+    /// The phase's name in the layout pictures and the report, as the
+    /// write-up labels its lines: `start`, `alloc`, and `swap` (or `copy`
+    /// for a strategy that copies the new generation back).
+    #[must_use]
+    pub fn label(self, copies_back: bool) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Alloc => "alloc",
+            Self::Swap if copies_back => "copy",
+            Self::Swap => "swap",
+        }
+    }
+}
+
+/// Receives every completed round, `Round 0` included, and the phases of
+/// rounds 1, 2, ...
 pub trait Observer {
     /// Called after each completed round with its figures.
     fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot);
+
+    /// Called at each [`Phase`] of round `round` (1-based), before
+    /// [`Observer::round`] reports it. In the snapshot, the elves are the
+    /// old generation at [`Phase::Start`] and [`Phase::Alloc`], the new one
+    /// at [`Phase::Swap`]. Does nothing unless implemented.
+    fn phase(&mut self, round: usize, phase: Phase, snapshot: &dyn Snapshot) {
+        let _ = (round, phase, snapshot);
+    }
 }
 
 /// An observer that ignores everything.
@@ -82,6 +124,12 @@ impl<F: FnMut(&RoundStats, &dyn Snapshot)> Observer for F {
 struct State<'s, S, C> {
     strategy: &'s S,
     elves: &'s C,
+}
+
+impl<'s, S, C> State<'s, S, C> {
+    fn new(strategy: &'s S, elves: &'s C) -> Self {
+        Self { strategy, elves }
+    }
 }
 
 impl<S: Strategy, C: Generation> Snapshot for State<'_, S, C> {
@@ -229,11 +277,13 @@ where
             b.start_window();
         }
         strategy.begin_round(round)?;
+        observer.phase(round, Phase::Start, &State::new(strategy, &elves));
         let memory = strategy.next_home(round);
         memory.set_label("set");
         let (next, moved) = elves
             .try_step_in(round, memory)
             .map_err(|e| cells_oom(round, memory, e, answers))?;
+        observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
         if S::COPIES_BACK {
             elves
                 .try_copy_back(&next)
@@ -243,6 +293,7 @@ where
             // The old generation is freed here.
             elves = next;
         }
+        observer.phase(round, Phase::Swap, &State::new(strategy, &elves));
         if moved == 0 && answers.part2.is_none() {
             answers.part2 = Some(round);
         }

@@ -221,22 +221,35 @@ pub fn step(elves: &impl PointSet, next: &mut impl PointSet, round: usize) -> us
     let proposals = &PROPOSALS[first_direction(round)];
     let mut moved = 0;
     for p in elves.points() {
-        let d = proposals[usize::from(neighbour_mask(elves, p))];
         let mut to = p;
-        if let Some(&step) = DIRECTIONS.get(usize::from(d)) {
-            let target = p + step;
-            let across = target + step;
-            // Opposite directions differ in their lowest bit: N/S = 0/1, W/E = 2/3.
-            let collides = elves.contains(across)
-                && proposals[usize::from(mask_across(elves, across, usize::from(d)))] == d ^ 1;
-            if !collides {
-                to = target;
-                moved += 1;
-            }
+        if let Some(d) = move_with(elves, proposals, p) {
+            to = p + DIRECTIONS[usize::from(d)];
+            moved += 1;
         }
         next.insert(to);
     }
     moved
+}
+
+/// The direction (index into [`DIRECTIONS`]) in which the elf at `p` moves
+/// in the round whose proposal table is `proposals`, or `None` if it stays.
+#[inline(always)]
+fn move_with(elves: &impl PointSet, proposals: &[u8; 256], p: Point2D) -> Option<u8> {
+    let d = proposals[usize::from(neighbour_mask(elves, p))];
+    let &step = DIRECTIONS.get(usize::from(d))?;
+    let across = p + step + step;
+    // Opposite directions differ in their lowest bit: N/S = 0/1, W/E = 2/3.
+    let collides = elves.contains(across)
+        && proposals[usize::from(mask_across(elves, across, usize::from(d)))] == d ^ 1;
+    (!collides).then_some(d)
+}
+
+/// The direction (index into [`DIRECTIONS`]) in which the elf at `p` moves
+/// in round `round` (1-based), or `None` if it stays: [`step`]'s rules for
+/// one elf, for outputs that show who moved where (the HTML report).
+#[must_use]
+pub fn move_of(elves: &impl PointSet, p: Point2D, round: usize) -> Option<usize> {
+    move_with(elves, &PROPOSALS[first_direction(round)], p).map(usize::from)
 }
 
 /// Part 1's measure: empty cells in the smallest rectangle holding every elf.
@@ -397,6 +410,32 @@ mod tests {
             let mut after: Vec<Point2D> = next.into_iter().collect();
             after.sort_by_key(|p| (p.y, p.x));
             proptest::prop_assert_eq!((after, moved), naive_step(&points, round));
+        }
+
+        /// `move_of` names, for each elf, the move `step` makes it do.
+        #[test]
+        fn move_of_is_steps_move_for_each_elf(
+            cells in proptest::collection::vec(proptest::bool::weighted(0.55), 64),
+            round in 1usize..9,
+        ) {
+            let mut set = try_new_set_in(64, Global).unwrap();
+            set.extend(cells.iter().enumerate().filter(|&(_, &elf)| elf).map(|(i, _)| {
+                Point2D::new(i as i32 % 8 - 3, i as i32 / 8 - 4)
+            }));
+            let mut next = try_new_set_in(set.len(), Global).unwrap();
+            let moved = step(&set, &mut next, round);
+            let mut count = 0;
+            for &p in &set {
+                let to = match move_of(&set, p, round) {
+                    Some(d) => {
+                        count += 1;
+                        p + DIRECTIONS[d]
+                    }
+                    None => p,
+                };
+                proptest::prop_assert!(next.contains(&to), "{p:?} -> {to:?}");
+            }
+            proptest::prop_assert_eq!(count, moved);
         }
     }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::options::View;
+use super::report::ReportSink;
 use super::rounds::{RoundPrinter, answer_lines};
 use crate::alloc::TraceEvent;
 use crate::cli::{Format, SolveArgs};
@@ -54,6 +55,8 @@ pub(super) struct Outputs {
     pub(super) export: Option<Output>,
     /// `--plot`.
     pub(super) plot: Option<OutFile>,
+    /// `--report`.
+    pub(super) report: Option<OutFile>,
 }
 
 impl Outputs {
@@ -67,6 +70,7 @@ impl Outputs {
             ("--output", &args.output),
             ("--plot", &args.plot),
             ("--trace", &args.trace),
+            ("--report", &args.report),
         ] {
             if let Some(out) = out {
                 refuse_input_as_output(input, out, flag)?;
@@ -75,6 +79,7 @@ impl Outputs {
         let trace = args.trace.as_deref().map(OutFile::create).transpose()?;
         let output = Output::create(args.output.as_deref())?;
         let plot = args.plot.as_deref().map(OutFile::create).transpose()?;
+        let report = args.report.as_deref().map(OutFile::create).transpose()?;
         // Text goes to the output; with an export format, layout pictures go to
         // standard output and the export to the (then necessarily other) output.
         let (text, export) = if args.format == Format::Text {
@@ -87,6 +92,7 @@ impl Outputs {
             text,
             export,
             plot,
+            report,
         })
     }
 }
@@ -148,6 +154,17 @@ pub(super) fn write_results(
         out.write_all(&svg)?;
     }
     Ok(())
+}
+
+/// Writes the HTML report of `comparison` from what `recorded` kept.
+pub(super) fn write_report(
+    out: &mut OutFile,
+    recorded: ReportSink,
+    comparison: &Comparison,
+) -> Result<()> {
+    let table = String::from_utf8(exporter(Format::Text).serialize(comparison)?)?;
+    let page = recorded.page(comparison, table)?.render()?;
+    out.write_all(&page)
 }
 
 /// Writes the events one per line, each after `prefix` and a space when

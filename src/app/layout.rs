@@ -2,15 +2,19 @@
 //!
 //! With `--layout` (or `--layout-every K`), each drawn round's line is
 //! followed by one line per buffer ([`crate::export::layout::line`]), drawn
-//! from the allocator's block list. The legend comes once per invocation;
-//! a strategy without buffers (the heap) says so once.
+//! from the allocator's block list. With `--layout phases`, rounds 1, 2, ...
+//! draw every buffer at each [`Phase`] instead, labelled as the write-up
+//! labels its lines (`start`, `alloc`, `swap` or `copy`); round 0 draws its
+//! end. The legend comes once per invocation; a strategy without buffers
+//! (the heap) says so once.
 
 use std::io::Write;
 
 use super::rounds::{RoundPrinter, round_line};
-use crate::engine::Snapshot;
+use crate::cli::LayoutMode;
+use crate::engine::{Phase, Snapshot};
 use crate::export::layout;
-use crate::report::RoundStats;
+use crate::report::{BufferLayout, RoundStats};
 
 /// When and how wide to draw the layout pictures.
 #[derive(Debug, Clone, Copy)]
@@ -19,6 +23,8 @@ pub(super) struct LayoutOptions {
     pub(super) every: usize,
     /// Columns per line.
     pub(super) width: usize,
+    /// The end of each round, or its phases.
+    pub(super) mode: LayoutMode,
 }
 
 impl LayoutOptions {
@@ -58,12 +64,15 @@ impl LayoutSink {
         }
     }
 
-    /// The pictures of one run of `strategy`.
-    pub(super) fn run(&mut self, strategy: &'static str) -> LayoutRun<'_> {
+    /// The pictures of one run of `strategy` (which copies the new set back
+    /// when `copies_back`).
+    pub(super) fn run(&mut self, strategy: &'static str, copies_back: bool) -> LayoutRun<'_> {
         LayoutRun {
             sink: self,
             strategy,
+            copies_back,
             said_no_layout: false,
+            phases: Vec::new(),
         }
     }
 }
@@ -72,10 +81,26 @@ impl LayoutSink {
 pub(super) struct LayoutRun<'s> {
     sink: &'s mut LayoutSink,
     strategy: &'static str,
+    copies_back: bool,
     said_no_layout: bool,
+    /// The current round's phase pictures, drawn with its round line.
+    phases: Vec<(&'static str, BufferLayout)>,
 }
 
 impl LayoutRun<'_> {
+    /// Draws the buffers at `phase` of `round` if the round is drawn phase
+    /// by phase; the lines wait for the round's line.
+    pub(super) fn phase(&mut self, round: usize, phase: Phase, snapshot: &dyn Snapshot) {
+        let options = self.sink.options;
+        if options.mode != LayoutMode::Phases || !options.draws(round) {
+            return;
+        }
+        let label = phase.label(self.copies_back);
+        for l in snapshot.layouts() {
+            self.phases.push((label, l));
+        }
+    }
+
     /// Draws the round if it is one to draw; returns whether the round's
     /// line was written with the picture (else the caller writes it, if it
     /// writes round lines).
@@ -100,13 +125,33 @@ impl LayoutRun<'_> {
             }
             return false;
         }
+        let phases = options.mode == LayoutMode::Phases;
         if !self.sink.legend_printed {
             self.sink.legend_printed = true;
             printer.write_line(format_args!("{}", layout::LEGEND));
+            if phases {
+                printer.write_line(format_args!("{}", layout::PHASES_LEGEND));
+            }
         }
         printer.write_line(format_args!("{}", round_line(stats)));
-        for l in &layouts {
-            printer.write_line(format_args!("{}", layout::line(l, options.width)));
+        if !phases {
+            for l in &layouts {
+                printer.write_line(format_args!("{}", layout::line(l, options.width)));
+            }
+            return true;
+        }
+        // Round 0 has no phases: its end, unlabelled.
+        let pictures: Vec<(&str, BufferLayout)> = if stats.round == 0 {
+            layouts.into_iter().map(|l| ("", l)).collect()
+        } else {
+            std::mem::take(&mut self.phases)
+        };
+        let span = pictures.iter().map(|(_, l)| l.end_index).max().unwrap_or(0);
+        for (label, l) in &pictures {
+            printer.write_line(format_args!(
+                "{}",
+                layout::labelled_line(label, l, options.width, span)
+            ));
         }
         true
     }

@@ -24,6 +24,7 @@ mod exports;
 mod input;
 mod layout;
 mod options;
+mod report;
 mod rounds;
 mod run;
 
@@ -114,8 +115,10 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
             !args.quiet && io::stderr().is_terminal() && !live_text_on_terminal,
         ),
         trace: outputs.trace,
+        report: outputs.report.is_some().then(report::ReportSink::default),
     };
     let (comparison, failure) = run::run_all(&plan, &input, &mut sinks)?;
+    let recorded = sinks.report.take();
     drop(sinks);
 
     let agreed = comparison.agreed_answers();
@@ -127,6 +130,9 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         outputs.export,
         outputs.plot,
     )?;
+    if let (Some(mut out), Some(recorded)) = (outputs.report, recorded) {
+        exports::write_report(&mut out, recorded, &comparison)?;
+    }
     agreed?;
     if view.single {
         if let Some(error) = failure {

@@ -110,6 +110,7 @@ impl Plan {
                 .map(|every| LayoutOptions {
                     every,
                     width: layout_width(args.width),
+                    mode: args.layout_mode(),
                 }),
         };
         let options = RunOptions {

@@ -3,7 +3,8 @@
 //! [`run_strategy`] runs one strategy on a thread whose stack holds its
 //! buffers. [`run_all`] runs every run of a [`Plan`] one after another, each
 //! watched by a [`RunObserver`] that records its rounds and feeds the sinks
-//! (round lines, layout pictures, progress, trace), and gathers the reports
+//! (round lines, layout pictures, the HTML report, progress, trace), and
+//! gathers the reports
 //! into a [`Comparison`].
 
 use std::io::Write;
@@ -13,11 +14,12 @@ use anyhow::{Context, Result};
 use super::exports::{OutFile, write_trace};
 use super::layout::{LayoutRun, LayoutSink};
 use super::options::{Plan, Run, View};
+use super::report::{ReportRun, ReportSink};
 use super::rounds::{RoundPrinter, round_line};
 use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
 use crate::answers::Answers;
 use crate::cli::{CellKind, StrategyKind};
-use crate::engine::{Limits, Observer, Snapshot, solve_cells};
+use crate::engine::{Limits, Observer, Phase, Snapshot, solve_cells};
 use crate::error::{OutOfMemory, SolveError};
 use crate::progress::{Progress, RunProgress};
 use crate::report::{Comparison, Outcome, RoundStats, RunReport};
@@ -135,6 +137,7 @@ pub(super) struct Sinks<'a, W: Write> {
     pub(super) layout: Option<LayoutSink>,
     pub(super) progress: Progress,
     pub(super) trace: Option<OutFile>,
+    pub(super) report: Option<ReportSink>,
 }
 
 /// Watches one strategy's run: records every round, prints round lines and
@@ -143,6 +146,7 @@ struct RunObserver<'p, W: Write> {
     printer: &'p mut RoundPrinter<W>,
     print_rounds: bool,
     layout: Option<LayoutRun<'p>>,
+    report: Option<ReportRun<'p>>,
     rounds: Vec<RoundStats>,
     elves: Option<usize>,
     progress: RunProgress,
@@ -161,8 +165,20 @@ impl<W: Write> Observer for RunObserver<'_, W> {
             self.printer
                 .write_line(format_args!("{}", round_line(stats)));
         }
+        if let Some(report) = &mut self.report {
+            report.round(stats.round, snapshot);
+        }
         self.rounds.push(stats.clone());
         self.progress.round(stats);
+    }
+
+    fn phase(&mut self, round: usize, phase: Phase, snapshot: &dyn Snapshot) {
+        if let Some(layout) = &mut self.layout {
+            layout.phase(round, phase, snapshot);
+        }
+        if let Some(report) = &mut self.report {
+            report.phase(snapshot);
+        }
     }
 }
 
@@ -226,7 +242,14 @@ fn run_one<W: Write + Send>(
     let mut observer = RunObserver {
         printer: sinks.printer,
         print_rounds: view.print_rounds,
-        layout: sinks.layout.as_mut().map(|l| l.run(kind.name())),
+        layout: sinks
+            .layout
+            .as_mut()
+            .map(|l| l.run(kind.name(), kind == StrategyKind::TempCopy)),
+        report: sinks
+            .report
+            .as_mut()
+            .map(|r| r.run(kind == StrategyKind::TempCopy)),
         rounds: Vec::new(),
         elves: None,
         progress: sinks.progress.run(label.to_owned()),

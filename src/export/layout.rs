@@ -21,6 +21,7 @@
 //! block present (input, live, dead) shows in at least one cell, taken from
 //! a kind that has others. The exact numbers follow the bar.
 
+use crate::alloc::Block;
 use crate::report::BufferLayout;
 use crate::units::thousands;
 
@@ -41,6 +42,27 @@ const MARKS: [char; 5] = ['i', '#', 'x', '\'', '.'];
 /// Tie-break priority, highest first.
 const PRIORITY: [Kind; 4] = [Kind::Live, Kind::Input, Kind::Dead, Kind::Pad];
 
+/// What a block holds, as the pictures and the report show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// The copy of the input (freed right after parsing, never reclaimed).
+    Input = 0,
+    /// A live set.
+    Live = 1,
+    /// A dead set: freed, not reclaimed.
+    Dead = 2,
+}
+
+/// The kind of `block`.
+#[must_use]
+pub fn block_kind(block: &Block) -> BlockKind {
+    match (block.label, block.live) {
+        ("input", _) => BlockKind::Input,
+        (_, true) => BlockKind::Live,
+        (_, false) => BlockKind::Dead,
+    }
+}
+
 /// The buffer's bytes as runs `(start, end, kind)` in address order, covering
 /// `0..capacity`.
 fn runs(layout: &BufferLayout) -> Vec<(usize, usize, Kind)> {
@@ -57,10 +79,10 @@ fn runs(layout: &BufferLayout) -> Vec<(usize, usize, Kind)> {
         if start > at {
             runs.push((at, start, Kind::Pad));
         }
-        let kind = match (block.label, block.live) {
-            ("input", _) => Kind::Input,
-            (_, true) => Kind::Live,
-            (_, false) => Kind::Dead,
+        let kind = match block_kind(block) {
+            BlockKind::Input => Kind::Input,
+            BlockKind::Live => Kind::Live,
+            BlockKind::Dead => Kind::Dead,
         };
         runs.push((start, stop, kind));
         at = stop;
@@ -139,25 +161,53 @@ pub fn bar(layout: &BufferLayout, cells: usize) -> String {
     kinds.iter().map(|&k| MARKS[k as usize]).collect()
 }
 
+/// What the phase labels mean, printed once after [`LEGEND`] with
+/// `--layout phases`.
+pub const PHASES_LEGEND: &str = "Phases: start (the round begins)  alloc (new set filled, old set still live: the peak)  swap (old set freed; tempcopy: copy, the new set copied back). Bars span the round's peak; the figures are the whole buffer's";
+
 /// One line for one buffer, `width` columns wide (at least the name, the
 /// brackets, the figures and 10 cells):
 /// `   a [ii#########.........]    368 / 4,000 B`.
 #[must_use]
 pub fn line(layout: &BufferLayout, width: usize) -> String {
+    line_after(String::new(), layout, width, layout.capacity_bytes)
+}
+
+/// [`line()`] after a phase's label, right-aligned in 5 columns (blank for
+/// round 0, which has no phases), with the bar spanning bytes `0..span`
+/// only (at most the capacity; the figures stay the buffer's):
+/// `alloc    a [ii####....]  672 / 4,000 B`. A phase picture spans the
+/// round's peak, so that a few sets in a large buffer still show.
+#[must_use]
+pub fn labelled_line(label: &str, layout: &BufferLayout, width: usize, span: usize) -> String {
+    let span = span.clamp(1, layout.capacity_bytes.max(1));
+    line_after(format!("{label:>5} "), layout, width, span)
+}
+
+fn line_after(prefix: String, layout: &BufferLayout, width: usize, span: usize) -> String {
     let cap = thousands(layout.capacity_bytes as u64);
     let used = thousands(layout.end_index as u64);
     let figures = format!(" {used:>w$} / {cap} B", w = cap.len());
-    let name = format!("{:>4} [", layout.name);
+    let name = format!("{prefix}{:>4} [", layout.name);
     let cells = width
         .saturating_sub(name.chars().count() + 1 + figures.len())
         .max(10);
-    format!("{name}{}]{figures}", bar(layout, cells))
+    let bar = if span >= layout.capacity_bytes {
+        bar(layout, cells)
+    } else {
+        let spanned = BufferLayout {
+            capacity_bytes: span,
+            end_index: layout.end_index.min(span),
+            ..layout.clone()
+        };
+        self::bar(&spanned, cells)
+    };
+    format!("{name}{bar}]{figures}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alloc::Block;
 
     fn block(offset: usize, pad: usize, len: usize, label: &'static str, live: bool) -> Block {
         Block {

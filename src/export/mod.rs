@@ -8,9 +8,12 @@
 //! are created before the run starts, so a bad path fails at once.
 //!
 //! The layout pictures ([`layout`]) are drawn round by round while a run goes
-//! on, from the allocator's block list, which the comparison does not keep.
+//! on, from the allocator's block list, which the comparison does not keep;
+//! the HTML report ([`html`]) takes the comparison together with the elves'
+//! moves and the layouts its sink recorded.
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod layout;
 pub mod svg;

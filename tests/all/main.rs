@@ -6,6 +6,8 @@ mod cli;
 mod common;
 mod compare;
 mod memory;
+mod phases;
 mod reference;
 mod reliability;
+mod report;
 mod sweep;

@@ -1,0 +1,195 @@
+//! # The report sink: what the HTML page needs, gathered as the runs go
+//!
+//! `--report PATH.html` writes one self-contained page
+//! ([`crate::export::html`]). While the runs go, this sink keeps:
+//!
+//! * the elves once: their positions after round 0, and for each round the
+//!   elves that moved and in which direction, computed from the rules' own
+//!   code ([`crate::sim::move_of`]) on the positions the engine reports. All
+//!   runs play the same rounds, so a round's moves are taken from the first
+//!   run that completes it;
+//! * for every run, every buffer's layout at each phase of each round,
+//!   each distinct layout stored once and referred to by number.
+//!
+//! The per-round figures and the summary come from the [`Comparison`] at the
+//! end, the same data every other output is drawn from.
+
+use std::collections::HashMap;
+
+use anyhow::{Result, bail};
+
+use crate::alloc::Global;
+use crate::engine::{Phase, Snapshot};
+use crate::export::html::{Page, PageLayout, PageRun};
+use crate::grid::Point2D;
+use crate::grid::point::DIRECTIONS;
+use crate::report::{BufferLayout, Comparison};
+use crate::sim::{ElfSet, move_of};
+
+/// The report of one invocation, over all its runs.
+#[derive(Debug, Default)]
+pub(super) struct ReportSink {
+    /// The elves after round 0, in (y, x) order: elf `i` is the `i`-th.
+    initial: Vec<Point2D>,
+    /// Where each elf is after the last round in `moves`.
+    at: HashMap<Point2D, u32>,
+    /// Per round 1, 2, ...: the elves that moved, by number, with their
+    /// direction (index into [`crate::grid::point::DIRECTIONS`]).
+    moves: Vec<Vec<(u32, u8)>>,
+    /// Per run, in order.
+    runs: Vec<RunLayouts>,
+    /// A broken invariant seen while recording (reported at the end).
+    error: Option<String>,
+}
+
+/// One run's layouts.
+#[derive(Debug, Default)]
+struct RunLayouts {
+    buffers: Vec<(&'static str, usize)>,
+    copies_back: bool,
+    /// Each distinct layout once.
+    table: Vec<PageLayout>,
+    index: HashMap<PageLayout, u32>,
+    /// Per round, per phase, per buffer: a number in `table`.
+    frames: Vec<u32>,
+    /// The current round's phases, until the round completes.
+    pending: Vec<u32>,
+}
+
+impl RunLayouts {
+    fn intern(&mut self, layout: &BufferLayout) -> u32 {
+        let page = PageLayout::of(layout);
+        if let Some(&i) = self.index.get(&page) {
+            return i;
+        }
+        let i = u32::try_from(self.table.len()).unwrap_or(u32::MAX);
+        self.table.push(page.clone());
+        self.index.insert(page, i);
+        i
+    }
+}
+
+impl ReportSink {
+    /// The recording of the next run (which copies the new set back when
+    /// `copies_back`).
+    pub(super) fn run(&mut self, copies_back: bool) -> ReportRun<'_> {
+        self.runs.push(RunLayouts {
+            copies_back,
+            ..RunLayouts::default()
+        });
+        ReportRun { sink: self }
+    }
+
+    /// The page for `comparison`, whose runs are the ones recorded, in order.
+    ///
+    /// # Errors
+    ///
+    /// An invariant broke while recording (a bug).
+    pub(super) fn page(self, comparison: &Comparison, table: String) -> Result<Page<'_>> {
+        if let Some(error) = self.error {
+            bail!("could not record the report: {error}; this is a bug in day23");
+        }
+        let runs = comparison
+            .strategies
+            .iter()
+            .zip(self.runs)
+            .map(|(report, layouts)| PageRun {
+                report,
+                buffers: layouts.buffers,
+                phase_labels: Phase::ALL.map(|p| p.label(layouts.copies_back)),
+                layouts: layouts.table,
+                frames: layouts.frames,
+            })
+            .collect();
+        Ok(Page {
+            comparison,
+            table,
+            initial: self.initial,
+            moves: self.moves,
+            runs,
+        })
+    }
+
+    /// Records round `round`'s moves if no run has yet: the elves at the
+    /// last recorded round are `self.at`, those after `round` are `after`.
+    fn record_moves(&mut self, round: usize, after: &[Point2D]) {
+        let before: ElfSet<Global> = self.at.keys().copied().collect();
+        let after: ElfSet<Global> = after.iter().copied().collect();
+        let mut moved = Vec::new();
+        for (&p, &elf) in &self.at {
+            if after.contains(&p) {
+                continue;
+            }
+            match move_of(&before, p, round) {
+                Some(d) if after.contains(&(p + DIRECTIONS[d])) => moved.push((elf, d, p)),
+                _ => {
+                    self.error.get_or_insert_with(|| {
+                        format!("round {round}: the elf at {p:?} left, but not as the rules say")
+                    });
+                    return;
+                }
+            }
+        }
+        moved.sort_unstable_by_key(|&(elf, _, _)| elf);
+        for &(_, _, p) in &moved {
+            self.at.remove(&p);
+        }
+        for &(elf, d, p) in &moved {
+            self.at.insert(p + DIRECTIONS[d], elf);
+        }
+        if self.at.len() != self.initial.len() {
+            self.error
+                .get_or_insert_with(|| format!("round {round}: two elves on one cell"));
+        }
+        self.moves
+            .push(moved.iter().map(|&(elf, d, _)| (elf, d as u8)).collect());
+    }
+}
+
+/// The recording of one run.
+pub(super) struct ReportRun<'s> {
+    sink: &'s mut ReportSink,
+}
+
+impl ReportRun<'_> {
+    fn layouts(&mut self) -> &mut RunLayouts {
+        let last = self.sink.runs.len() - 1;
+        &mut self.sink.runs[last]
+    }
+
+    /// Records the buffers at a phase of the current round (phases come in
+    /// [`Phase::ALL`]'s order).
+    pub(super) fn phase(&mut self, snapshot: &dyn Snapshot) {
+        let run = self.layouts();
+        for l in snapshot.layouts() {
+            let i = run.intern(&l);
+            run.pending.push(i);
+        }
+    }
+
+    /// Records a completed round.
+    pub(super) fn round(&mut self, round: usize, snapshot: &dyn Snapshot) {
+        let layouts = snapshot.layouts();
+        let run = self.layouts();
+        if round == 0 {
+            run.buffers = layouts.iter().map(|l| (l.name, l.capacity_bytes)).collect();
+            // Round 0 has no phases: its end, three times.
+            let end: Vec<u32> = layouts.iter().map(|l| run.intern(l)).collect();
+            for _ in Phase::ALL {
+                run.frames.extend_from_slice(&end);
+            }
+        } else {
+            let pending = std::mem::take(&mut run.pending);
+            run.frames.extend(pending);
+        }
+        if round == 0 && self.sink.initial.is_empty() {
+            self.sink.initial = snapshot.elves();
+            self.sink.at = (0u32..)
+                .zip(&self.sink.initial)
+                .map(|(i, &p)| (p, i))
+                .collect();
+        } else if round == self.sink.moves.len() + 1 {
+            self.sink.record_moves(round, &snapshot.elves());
+        }
+    }
+}
