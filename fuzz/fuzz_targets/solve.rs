@@ -1,6 +1,8 @@
 //! A whole run: a small arbitrary grid (at most 12x12, written with LF or
-//! CRLF, an optional byte order mark, ragged lines), a strategy, a buffer of
-//! 0 to 16 KiB at an arbitrary address modulo 64, a round limit of at most
+//! CRLF, an optional byte order mark, ragged lines), a cell kind (any of
+//! `day23::cells::CellKind`'s variants, read off its `clap::ValueEnum` list,
+//! so a new kind is fuzzed without touching this file), a strategy, a buffer
+//! of 0 to 16 KiB at an arbitrary address modulo 64, a round limit of at most
 //! 30, the input in the buffer or on the heap.
 //!
 //! The run must give the naive reference's elves, moves and answers for every
@@ -9,16 +11,24 @@
 //! requested` exceeds the buffer, and a run of the same strategy with a large
 //! buffer reports that round's peak above the size and every earlier one
 //! within it (so the smallest finishing size is the largest reported peak).
+//!
+//! Every round's memory figures must also agree with the buffers' block
+//! layout (see `check_memory`): `end_index` and live bytes as the blocks add
+//! them up, and each strategy's shape (leaky grows every round, pingpong has
+//! its one live set in the buffer the round wrote to, tempcopy's set stays
+//! put in `main`, the heap counts live bytes).
 #![no_main]
 
 use core::mem::MaybeUninit;
 
 use arbitrary::Arbitrary;
+use clap::ValueEnum;
 use day23::alloc::FixedBufferAllocator;
-use day23::engine::{Limits, Snapshot, solve};
+use day23::cells::CellKind;
+use day23::engine::{Limits, Snapshot, solve_cells};
 use day23::error::SolveError;
 use day23::grid::Point2D;
-use day23::report::{Answers, RoundStats};
+use day23::report::{Answers, BufferLayout, RoundStats};
 use day23::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
 use day23_fuzz::{Elves, reference_parse, reference_run};
 use libfuzzer_sys::fuzz_target;
@@ -26,6 +36,8 @@ use libfuzzer_sys::fuzz_target;
 #[derive(Debug, Arbitrary)]
 struct Case {
     strategy: u8,
+    /// An index into `CellKind::value_variants()`, modulo its length.
+    cells: u8,
     buffer_size: u16,
     misalign: u8,
     max_rounds: u8,
@@ -47,20 +59,24 @@ struct Run {
     result: Result<Answers, SolveError>,
     rounds: Vec<RoundStats>,
     elves: Vec<Vec<Point2D>>,
+    layouts: Vec<Vec<BufferLayout>>,
 }
 
-fn run_on<S: Strategy>(strategy: &S, input: &[u8], limits: &Limits) -> Run {
+fn run_on<S: Strategy>(strategy: &S, cells: CellKind, input: &[u8], limits: &Limits) -> Run {
     let mut rounds = Vec::new();
     let mut elves = Vec::new();
+    let mut layouts = Vec::new();
     let mut observer = |stats: &RoundStats, snapshot: &dyn Snapshot| {
         rounds.push(stats.clone());
         elves.push(snapshot.elves());
+        layouts.push(snapshot.layouts());
     };
-    let result = solve(strategy, input, limits, &mut observer);
+    let result = solve_cells(strategy, cells, input, limits, &mut observer);
     Run {
         result,
         rounds,
         elves,
+        layouts,
     }
 }
 
@@ -78,30 +94,135 @@ thread_local! {
         core::cell::RefCell::new([vec![MaybeUninit::uninit(); BIG + 64], vec![MaybeUninit::uninit(); BIG + 64]]);
 }
 
-fn run_kind(kind: u8, size: usize, misalign: usize, input: &[u8], limits: &Limits) -> Run {
-    STORAGE.with_borrow_mut(|[one, two]| run_in(one, two, kind, size, misalign, input, limits))
+/// The strategies, by `Case::strategy % 4`.
+const LEAKY: u8 = 0;
+const TEMPCOPY: u8 = 1;
+const PINGPONG: u8 = 2;
+const HEAP: u8 = 3;
+
+/// A run of strategy `kind` with the elves stored as `cells`.
+#[derive(Clone, Copy)]
+struct Setup {
+    kind: u8,
+    cells: CellKind,
+    misalign: usize,
+}
+
+fn run_kind(setup: Setup, size: usize, input: &[u8], limits: &Limits) -> Run {
+    STORAGE.with_borrow_mut(|[one, two]| run_in(one, two, setup, size, input, limits))
 }
 
 fn run_in(
     one: &mut [MaybeUninit<u8>],
     two: &mut [MaybeUninit<u8>],
-    kind: u8,
+    setup: Setup,
     size: usize,
-    misalign: usize,
     input: &[u8],
     limits: &Limits,
 ) -> Run {
-    let a = FixedBufferAllocator::new(buffer(one, size, misalign));
-    let b = FixedBufferAllocator::new(buffer(two, size, misalign));
-    match kind {
-        0 => run_on(&Leaky::new(a), input, limits),
-        1 => run_on(&TempCopy::new(a, b.with_name("temp")), input, limits),
-        2 => run_on(
+    let a = FixedBufferAllocator::new(buffer(one, size, setup.misalign));
+    let b = FixedBufferAllocator::new(buffer(two, size, setup.misalign));
+    let cells = setup.cells;
+    match setup.kind {
+        LEAKY => run_on(&Leaky::new(a), cells, input, limits),
+        TEMPCOPY => run_on(&TempCopy::new(a, b.with_name("temp")), cells, input, limits),
+        PINGPONG => run_on(
             &PingPong::new(a.with_name("a"), b.with_name("b")),
+            cells,
             input,
             limits,
         ),
-        _ => run_on(&Heap::new(), input, limits),
+        _ => run_on(&Heap::new(), cells, input, limits),
+    }
+}
+
+/// Every round's memory figures against the blocks they come from and the
+/// strategy's shape. `size` is each buffer's capacity.
+fn check_memory(run: &Run, kind: u8, size: usize) {
+    let mut main_set_offset = None;
+    for (r, (stats, layouts)) in run.rounds.iter().zip(&run.layouts).enumerate() {
+        let sum = |f: fn(&day23::report::BufferRound) -> usize| -> usize {
+            stats.buffers.iter().map(f).sum::<usize>()
+        };
+        assert_eq!(stats.bytes_in_use, sum(|b| b.bytes_in_use), "round {r}");
+        assert_eq!(stats.live_bytes, sum(|b| b.live_bytes), "round {r}");
+        assert_eq!(stats.peak_bytes, sum(|b| b.peak_bytes), "round {r}");
+        if kind == HEAP {
+            assert!(layouts.is_empty(), "round {r}: the heap has no layout");
+            let [heap] = &stats.buffers[..] else {
+                panic!("round {r}: the heap is one buffer: {stats:?}")
+            };
+            assert_eq!(heap.bytes_in_use, heap.live_bytes, "round {r}: {heap:?}");
+            assert!(heap.live_bytes > 0, "round {r}: no live set: {heap:?}");
+            assert!(heap.live_bytes <= heap.peak_bytes, "round {r}: {heap:?}");
+            continue;
+        }
+        assert_eq!(layouts.len(), stats.buffers.len(), "round {r}");
+        let mut live_blocks = Vec::new();
+        for (i, (b, layout)) in stats.buffers.iter().zip(layouts).enumerate() {
+            assert_eq!(b.name, layout.name, "round {r}");
+            assert_eq!(layout.capacity_bytes, size, "round {r}: {b:?}");
+            assert_eq!(layout.end_index, b.bytes_in_use, "round {r}: {b:?}");
+            assert!(b.live_bytes <= b.bytes_in_use, "round {r}: {b:?}");
+            assert!(b.bytes_in_use <= b.peak_bytes, "round {r}: {b:?}");
+            assert!(b.peak_bytes <= size, "round {r}: {b:?} exceeds {size}");
+            // The blocks tile the buffer: each starts after the one before
+            // and its own padding. A freed last block is dropped from the
+            // list but its padding stays (as in Zig), so a gap of less than
+            // 64 bytes (the largest alignment) may precede a block or
+            // `end_index`.
+            let mut end = 0;
+            for block in &layout.blocks {
+                assert!(block.pad < 64, "round {r}: {block:?}");
+                let gap = (block.offset - block.pad).checked_sub(end);
+                assert!(gap.is_some_and(|g| g < 64), "round {r}: {layout:?}");
+                end = block.offset + block.len;
+                if block.live {
+                    live_blocks.push((i, block.offset, block.label));
+                }
+            }
+            assert!(end <= layout.end_index, "round {r}: {layout:?}");
+            assert!(layout.end_index - end < 64, "round {r}: {layout:?}");
+            let live: usize = layout
+                .blocks
+                .iter()
+                .filter(|block| block.live)
+                .map(|block| block.len)
+                .sum::<usize>();
+            assert_eq!(live, b.live_bytes, "round {r}: {layout:?}");
+        }
+        assert!(
+            live_blocks.iter().all(|&(_, _, label)| label == "set"),
+            "round {r}: only sets outlive a round: {layouts:?}"
+        );
+        let in_buffer = |i: usize| live_blocks.iter().filter(|l| l.0 == i).count();
+        match kind {
+            LEAKY => {
+                assert_eq!(in_buffer(0), 1, "round {r}: one live set: {layouts:?}");
+                if r > 0 {
+                    let before = run.rounds[r - 1].bytes_in_use;
+                    assert!(
+                        stats.bytes_in_use > before,
+                        "round {r}: leaky reclaims nothing: {before} then {stats:?}"
+                    );
+                }
+            }
+            TEMPCOPY => {
+                assert_eq!(in_buffer(0), 1, "round {r}: one set in main: {layouts:?}");
+                let offset = live_blocks.iter().find(|l| l.0 == 0).map(|l| l.1);
+                let first = *main_set_offset.get_or_insert(offset);
+                assert_eq!(offset, first, "round {r}: main's set moved: {layouts:?}");
+            }
+            PINGPONG => {
+                let home = if r == 0 { 0 } else { r % 2 };
+                assert_eq!(
+                    (in_buffer(home), live_blocks.len()),
+                    (1, 1),
+                    "round {r}: one live set, in buffer {home}: {layouts:?}"
+                );
+            }
+            _ => unreachable!("strategy {kind}"),
+        }
     }
 }
 
@@ -159,6 +280,8 @@ fuzz_target!(|case: Case| {
         return;
     }
     let kind = case.strategy % 4;
+    let kinds = CellKind::value_variants();
+    let cells = kinds[usize::from(case.cells) % kinds.len()];
     let size = usize::from(case.buffer_size) % (16 * 1024 + 1);
     let misalign = usize::from(case.misalign % 64);
     let max_rounds = usize::from(case.max_rounds % 31);
@@ -177,13 +300,18 @@ fuzz_target!(|case: Case| {
         })
         .collect();
 
-    let run = run_kind(kind, size, misalign, &input, &limits);
+    let setup = Setup {
+        kind,
+        cells,
+        misalign,
+    };
+    let run = run_kind(setup, size, &input, &limits);
     if start.is_empty() {
         let expected = reference_parse(&input).err();
         match &run.result {
             Err(SolveError::Parse(e)) if Some(e) == expected.as_ref() => {}
             Err(SolveError::OutOfMemory { error, .. })
-                if error.round == 0 && error.what == "the input" && kind != 3 => {}
+                if error.round == 0 && error.what == "the input" && kind != HEAP => {}
             other => panic!("no elves: expected {expected:?}, got {other:?}"),
         }
         assert!(run.rounds.is_empty());
@@ -191,34 +319,23 @@ fuzz_target!(|case: Case| {
     }
     let reference = reference_run(start, max_rounds);
 
-    // Every reported round: the reference's elves and moves, figures within the buffers.
+    // Every reported round: the reference's elves and moves, figures that
+    // agree with the buffers' blocks.
     assert!(run.rounds.len() <= reference.elves.len());
     for (r, stats) in run.rounds.iter().enumerate() {
         assert_eq!(stats.round, r);
         assert_eq!(
             run.elves[r],
             sorted(&reference.elves[r]),
-            "elves after round {r}"
+            "elves after round {r} ({cells:?})"
         );
         assert_eq!(stats.elves_moved, reference.moved[r], "moves in round {r}");
-        for b in &stats.buffers {
-            assert!(
-                b.bytes_in_use <= b.peak_bytes || kind == 3,
-                "round {r}: {b:?}"
-            );
-            if kind != 3 {
-                assert!(b.peak_bytes <= size, "round {r}: {b:?} exceeds {size}");
-            }
-        }
-        assert_eq!(
-            stats.bytes_in_use,
-            stats.buffers.iter().map(|b| b.bytes_in_use).sum()
-        );
     }
+    check_memory(&run, kind, size);
 
     // Only a failed run needs the large-buffer figures to be checked against.
     let failed = run.result.is_err();
-    let oracle = (kind != 3 && failed).then(|| run_kind(kind, BIG, misalign, &input, &limits));
+    let oracle = (kind != HEAP && failed).then(|| run_kind(setup, BIG, &input, &limits));
     if let Some(oracle) = &oracle {
         assert!(
             oracle.result.is_ok(),
@@ -246,7 +363,7 @@ fuzz_target!(|case: Case| {
             assert!((0..run.rounds.len()).all(|r| peak(r) <= size));
         }
         Err(SolveError::OutOfMemory { error, reached }) => {
-            assert_ne!(kind, 3, "the heap does not run out: {error}");
+            assert_ne!(kind, HEAP, "the heap does not run out: {error}");
             let r = error.round;
             assert_eq!(
                 r,
@@ -271,11 +388,22 @@ fuzz_target!(|case: Case| {
                 peak(r) > size,
                 "round {r}'s peak fits, yet it failed: {error}"
             );
-            match error.what {
-                "the input" => assert!(r == 0 && !case.input_on_heap),
-                "the elf set" => {}
-                other => panic!("unknown allocation {other}"),
+            // The input, or the cells (each kind names its own allocation).
+            if error.what == "the input" {
+                assert!(r == 0 && !case.input_on_heap, "{error}");
+            } else {
+                assert!(!error.what.is_empty(), "{error:?}");
             }
+            // The buffer the round allocates in (tempcopy's copy back: main).
+            let buffers: &[&str] = match (kind, r) {
+                (LEAKY, _) => &["main"],
+                (TEMPCOPY, 0) => &["main"],
+                (TEMPCOPY, _) => &["temp", "main"],
+                (_, 0) => &["a"],
+                (_, r) if r % 2 == 1 => &["b"],
+                _ => &["a"],
+            };
+            assert!(buffers.contains(&error.buffer), "{error:?}");
             assert!(error.padding < 64);
             assert!(!error.to_string().is_empty());
         }

@@ -2,7 +2,7 @@
 //! and a naive simulation (a `BTreeSet`, the rules read straight off the
 //! puzzle statement). The targets compare `day23` against them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use day23::grid::ParseError;
 
@@ -67,47 +67,99 @@ const DIRECTIONS: [((i32, i32), [(i32, i32); 3]); 4] = [
 /// first free direction (starting from the round's first one); then each elf
 /// moves if it was the only one to propose its target. Returns the elves
 /// after the round and how many moved.
+///
+/// Occupancy and proposal counts live in two plain arrays over the elves'
+/// bounding box plus a margin of one cell (every look and every target is
+/// one step away): the fuzz targets' grids are small, and this is several
+/// times faster than looking each neighbour up in the `BTreeSet`.
 pub fn reference_round(elves: &Elves, round: usize) -> (Elves, usize) {
-    let occupied = |x: i32, y: i32| elves.contains(&(x, y));
-    let mut proposals: BTreeMap<(i32, i32), (i32, i32)> = BTreeMap::new();
-    let mut proposers: BTreeMap<(i32, i32), usize> = BTreeMap::new();
+    let Some(area) = Area::around(elves) else {
+        return (Elves::new(), 0);
+    };
+    let mut occupied = vec![false; area.cells()];
+    for &(x, y) in elves {
+        occupied[area.index(x, y)] = true;
+    }
+    let mut proposals: Vec<Option<(i32, i32)>> = Vec::with_capacity(elves.len());
+    let mut proposers = vec![0u8; area.cells()];
     for &(x, y) in elves {
         // The eight adjacent positions, looked up once: near[dy + 1][dx + 1].
         let mut near = [[false; 3]; 3];
         for dy in -1..=1 {
             for dx in -1..=1 {
                 near[(dy + 1) as usize][(dx + 1) as usize] =
-                    (dx, dy) != (0, 0) && occupied(x + dx, y + dy);
+                    (dx, dy) != (0, 0) && occupied[area.index(x + dx, y + dy)];
             }
         }
-        if near.iter().flatten().all(|&elf| !elf) {
-            continue;
-        }
-        for k in 0..4 {
-            let (step, looks) = DIRECTIONS[(round - 1 + k) % 4];
-            if looks
-                .iter()
-                .all(|&(dx, dy)| !near[(dy + 1) as usize][(dx + 1) as usize])
-            {
-                let target = (x + step.0, y + step.1);
-                proposals.insert((x, y), target);
-                *proposers.entry(target).or_insert(0) += 1;
-                break;
+        let mut proposal = None;
+        if near.iter().flatten().any(|&elf| elf) {
+            for k in 0..4 {
+                let (step, looks) = DIRECTIONS[(round - 1 + k) % 4];
+                if looks
+                    .iter()
+                    .all(|&(dx, dy)| !near[(dy + 1) as usize][(dx + 1) as usize])
+                {
+                    let target = (x + step.0, y + step.1);
+                    let count = &mut proposers[area.index(target.0, target.1)];
+                    *count = count.saturating_add(1);
+                    proposal = Some(target);
+                    break;
+                }
             }
         }
+        proposals.push(proposal);
     }
     let mut moved = 0;
     let next = elves
         .iter()
-        .map(|&elf| match proposals.get(&elf) {
-            Some(target) if proposers[target] == 1 => {
+        .zip(proposals)
+        .map(|(&elf, proposal)| match proposal {
+            Some(target) if proposers[area.index(target.0, target.1)] == 1 => {
                 moved += 1;
-                *target
+                target
             }
             _ => elf,
         })
         .collect();
     (next, moved)
+}
+
+/// A rectangle of cells: the elves' bounding box grown by one on each side.
+struct Area {
+    x0: i32,
+    y0: i32,
+    width: usize,
+    height: usize,
+}
+
+impl Area {
+    fn around(elves: &Elves) -> Option<Self> {
+        // The set is ordered by x first.
+        let x0 = elves.first()?.0 - 1;
+        let x1 = elves.last()?.0 + 1;
+        let y0 = elves.iter().map(|e| e.1).min()? - 1;
+        let y1 = elves.iter().map(|e| e.1).max()? + 1;
+        let width = usize::try_from(x1 - x0 + 1).ok()?;
+        let height = usize::try_from(y1 - y0 + 1).ok()?;
+        Some(Self {
+            x0,
+            y0,
+            width,
+            height,
+        })
+    }
+
+    fn cells(&self) -> usize {
+        self.width * self.height
+    }
+
+    /// The cell's index; panics (a bug in the caller) outside the area.
+    fn index(&self, x: i32, y: i32) -> usize {
+        let column = usize::try_from(x - self.x0).expect("inside the area");
+        let row = usize::try_from(y - self.y0).expect("inside the area");
+        assert!(column < self.width && row < self.height, "inside the area");
+        row * self.width + column
+    }
 }
 
 /// Empty tiles in the smallest rectangle holding every elf.

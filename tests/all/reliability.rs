@@ -113,7 +113,9 @@ fn out_of_memory_reports_the_alignment_padding_it_needed() {
 /// The same bug as the `solve` fuzz target finds it: with the padding left
 /// out of the report (the code before the fix), it failed after about 1100
 /// executions from an empty corpus on this case (fuzz input
-/// `AAACAAgAAAB9fX0=`, now a seed in `fuzz/corpus/solve/`): one elf, leaky,
+/// `AAACAAgAAAB9fX0=`; with the cells byte the target reads since, the seed
+/// `fuzz/corpus/solve/regression-padding-one-elf-leaky-512` is
+/// `AAAAAgAIAAAAfX19`, the hash set): one elf, leaky,
 /// a 512-byte buffer. Each round leaks a 52-byte table aligned to 16, so 12
 /// bytes of padding precede each; round 7 needs 452 + 12 + 52 = 516 bytes,
 /// but the message said "452 bytes in use, 52 more requested".
