@@ -144,6 +144,7 @@ fn solve_command(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
         &mut printer,
         outputs.export,
         outputs.plot,
+        colors.stdout,
     )?;
     agreed?;
     if view.single {

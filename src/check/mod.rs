@@ -173,7 +173,7 @@ impl RunCheck {
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
-            .join(", ");
+            .join("; ");
         if let Some(oom) = &self.out_of_memory {
             let _ = write!(
                 text,
@@ -225,11 +225,11 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
 
     let mut out = Lines::default();
     out.line(&format!(
-        "day23 check {}: {} inputs x {} strategies x {} cell kinds = {} runs, each buffer {} bytes, {} at a time",
+        "day23 check {}: {} x {} x {} = {} runs, each buffer {} bytes, {} at a time",
         manifest.path.display(),
-        manifest.entries.len(),
-        strategies.len(),
-        cells.len(),
+        count(manifest.entries.len(), "input"),
+        count(strategies.len(), "strategy"),
+        count(cells.len(), "cell kind"),
         jobs.len(),
         thousands(args.buffer_size as u64),
         threads
@@ -289,6 +289,15 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// `1 input`, `2 inputs`, `4 strategies`.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
 }
 
 /// The cores this process may use (1 if unknown).
