@@ -258,7 +258,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     out.line("");
     let failed_text = format!("{failed} failed");
     out.line(&format!(
-        "{} runs: {passed} passed, {}, {oom} out of memory (not failures); {:.1} s",
+        "{} runs: {passed} passed, {}, {oom} out of memory (not failures); {:.2} s",
         results.len(),
         if failed > 0 {
             color::paint(colors.stdout, color::BAD, &failed_text)
