@@ -50,7 +50,14 @@ mod tests {
             Shell::PowerShell,
         ] {
             let script = String::from_utf8(completions(shell)).unwrap();
-            for word in ["day23", "check", "generate", "completions", "strategy", "junit"] {
+            for word in [
+                "day23",
+                "check",
+                "generate",
+                "completions",
+                "strategy",
+                "junit",
+            ] {
                 assert!(script.contains(word), "{shell}: no {word}");
             }
         }
