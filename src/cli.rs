@@ -1,8 +1,10 @@
 //! # Command-line interface
 //!
 //! The clap-derive [`Cli`]: solving is the default command, `generate` makes
-//! a random input. Sizes and ranges are checked by the value parsers, so a
-//! bad flag is a usage error (exit code 2) before any work starts.
+//! a random input, `check` checks a manifest's answers, `completions` and
+//! `man` print a shell completion script and the man page. Sizes and ranges
+//! are checked by the value parsers, so a bad flag is a usage error (exit
+//! code 2) before any work starts.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -28,16 +30,64 @@ pub use crate::cells::CellKind;
     max_term_width = 100,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "Exit codes: 0 success, 1 bad input or I/O error (or strategies that disagree on the answers), 2 usage error, 3 a buffer ran out of memory. A comparison of several strategies exits 0 when a buffer runs out: the comparison itself succeeded, and its output shows where."
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     /// A subcommand; without one, solve.
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// When to colour the output: on a terminal only (auto), always, or never.
+    ///
+    /// auto honours NO_COLOR (set and not empty: no colour) and
+    /// CLICOLOR_FORCE; pipes and files get plain text.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorWhen::Auto,
+        global = true
+    )]
+    pub color: ColorWhen,
+
     /// The solving options.
     #[command(flatten)]
     pub solve: SolveArgs,
+}
+
+/// The EXAMPLES section and the exit codes, after the options in `--help`.
+const AFTER_HELP: &str = "\
+Examples:
+  Solve, printing the bytes in use after every round (the write-up's output):
+    day23 -i inputs/example.txt
+  Watch the space leak until the buffer runs out (exit code 3):
+    day23 -i inputs/gen-70x70-d50-s1.txt -s leaky
+  Compare every strategy in one table, and plot bytes in use per round:
+    day23 -i inputs/gen-70x70-d50-s1.txt -s all --plot memuse.svg
+  Every figure of every round, as JSON (or --format csv):
+    day23 -i inputs/example.txt -s all -f json -o example.json
+  Check every answer of a manifest under every strategy and cell kind, for CI:
+    day23 check inputs/manifest.json --junit check.xml
+  Install completions and the man page:
+    day23 completions bash > ~/.local/share/bash-completion/completions/day23
+    day23 man > ~/.local/share/man/man1/day23.1
+
+Exit codes: 0 success, 1 bad input or I/O error (or strategies that disagree on the answers), \
+2 usage error, 3 a buffer ran out of memory, 4 (check) an answer differs from the manifest's. \
+A comparison of several strategies exits 0 when a buffer runs out: the comparison itself \
+succeeded, and its output shows where.
+
+More: README.md and docs/ (docs/compare.md for comparisons and exports, docs/check.md for check).";
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// Subcommands.
@@ -45,6 +95,100 @@ pub struct Cli {
 pub enum Command {
     /// Write a random puzzle input (reproducible: same flags, same bytes).
     Generate(GenerateArgs),
+    /// Check the answers of every input of a manifest under every strategy
+    /// and cell kind asked for (for CI).
+    ///
+    /// One line per input and run: pass, FAIL (a wrong answer) or oom (the
+    /// buffer ran out before an answer, which is not a failure), then a
+    /// summary. Exit code 0 when every answer reached matches, 4 when one
+    /// does not, 1 for a bad manifest or input.
+    Check(CheckArgs),
+    /// Print a completion script for SHELL to standard output.
+    ///
+    /// bash: day23 completions bash > ~/.local/share/bash-completion/completions/day23
+    /// zsh: day23 completions zsh > ~/.zfunc/_day23 (with ~/.zfunc in $fpath);
+    /// fish: day23 completions fish > ~/.config/fish/completions/day23.fish
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    ///
+    /// day23 man > ~/.local/share/man/man1/day23.1, or view it at once with
+    /// day23 man | man -l -
+    Man,
+}
+
+/// Options of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The manifest: JSON, {"inputs": [{"file": PATH, "part1": N, "part2": N}, ...]},
+    /// with paths relative to its folder; part1 or part2 may be absent.
+    #[arg(value_name = "MANIFEST", default_value = "inputs/manifest.json")]
+    pub manifest: PathBuf,
+
+    /// The strategies to run each input under: a comma-separated list, or all.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "STRATEGY[,...]",
+        value_delimiter = ',',
+        default_value = "all"
+    )]
+    pub strategy: Vec<StrategyArg>,
+
+    /// The cell kinds to run each strategy with: a comma-separated list, or all.
+    #[arg(
+        short,
+        long,
+        value_enum,
+        value_name = "CELLS[,...]",
+        value_delimiter = ',',
+        default_value = "all"
+    )]
+    pub cells: Vec<CellsArg>,
+
+    /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
+    ///
+    /// A run whose buffer runs out before an answer reports it as out of
+    /// memory, not as a failure.
+    #[arg(
+        short,
+        long,
+        value_name = "BYTES",
+        default_value = "4MiB",
+        value_parser = parse_buffer_size
+    )]
+    pub buffer_size: usize,
+
+    /// Also write the results as JUnit XML to PATH: one test case per input
+    /// and run (created before the runs start).
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+
+    /// Runs at a time (default: the available cores).
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+impl CheckArgs {
+    /// The strategies asked for, in order, each once.
+    #[must_use]
+    pub fn strategies(&self) -> Vec<StrategyKind> {
+        expand(&self.strategy)
+    }
+
+    /// The cell kinds asked for, in order, each once.
+    #[must_use]
+    pub fn cells(&self) -> Vec<CellKind> {
+        expand(&self.cells)
+    }
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of a solve.
@@ -69,7 +213,7 @@ pub struct SolveArgs {
     )]
     pub strategy: Vec<StrategyArg>,
 
-    /// How the elves are stored: a hash set (the write-up's), a bit grid, a
+    /// How the elves are stored: a hash set, the write-up's Zig map, a bit grid, a
     /// comma-separated list, or all.
     ///
     /// With several, every strategy runs with each, and the output compares
@@ -281,7 +425,11 @@ one_or_all_values!(
     STRATEGY_ARGS,
     "Every strategy above, one after another"
 );
-one_or_all_values!(CellKind, CELLS_ARGS, "Both, one after another");
+one_or_all_values!(
+    CellKind,
+    CELLS_ARGS,
+    "Every cell kind above, one after another"
+);
 
 /// The output's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -481,5 +629,46 @@ mod tests {
             Cli::try_parse_from(ok).unwrap().command,
             Some(Command::Generate(_))
         ));
+    }
+
+    #[test]
+    fn check_defaults_to_the_bundled_manifest_and_every_kind() {
+        let cli = Cli::try_parse_from(["day23", "check"]).unwrap();
+        let Some(Command::Check(args)) = cli.command else {
+            panic!("not check: {:?}", cli.command);
+        };
+        assert_eq!(args.manifest, PathBuf::from("inputs/manifest.json"));
+        assert_eq!(args.strategies(), StrategyKind::value_variants());
+        assert_eq!(args.cells(), CellKind::value_variants());
+        assert_eq!(args.buffer_size, 4 << 20);
+        assert_eq!((args.junit, args.jobs), (None, None));
+
+        let cli = Cli::try_parse_from([
+            "day23", "check", "m.json", "-s", "heap", "-c", "bitgrid", "-b", "64KiB", "-j", "3",
+        ])
+        .unwrap();
+        let Some(Command::Check(args)) = cli.command else {
+            panic!("not check: {:?}", cli.command);
+        };
+        assert_eq!(args.strategies(), [StrategyKind::Heap]);
+        assert_eq!(args.cells(), [CellKind::BitGrid]);
+        assert_eq!((args.buffer_size, args.jobs), (64 << 10, Some(3)));
+        assert!(Cli::try_parse_from(["day23", "check", "-j", "0"]).is_err());
+    }
+
+    #[test]
+    fn color_is_global_and_auto_by_default() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.color);
+        assert_eq!(parse(&["day23", "-i", "x"]).unwrap(), ColorWhen::Auto);
+        assert_eq!(
+            parse(&["day23", "-i", "x", "--color", "never"]).unwrap(),
+            ColorWhen::Never
+        );
+        assert_eq!(
+            parse(&["day23", "check", "--color", "always"]).unwrap(),
+            ColorWhen::Always
+        );
+        assert!(parse(&["day23", "-i", "x", "--color", "sometimes"]).is_err());
+        assert!(Cli::try_parse_from(["day23", "completions", "tcsh"]).is_err());
     }
 }

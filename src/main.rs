@@ -4,13 +4,15 @@
 use clap::Parser;
 use day23::app::{ExitCode, eprint_line, run};
 use day23::cli::Cli;
+use day23::color::Colors;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let colors = Colors::new(cli.color);
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprint_line(format_args!("Error: {e:#}"));
+            eprint_line(format_args!("{}: {e:#}", colors.error_label()));
             ExitCode::Failure
         }
     };

@@ -16,7 +16,7 @@ use super::report::ReportSink;
 use super::rounds::{RoundPrinter, answer_lines};
 use crate::alloc::TraceEvent;
 use crate::cli::{Format, SolveArgs};
-use crate::export::{Exporter, Output, SvgExporter, exporter};
+use crate::export::{Exporter, Output, SvgExporter, TableExporter, exporter};
 use crate::report::Comparison;
 
 /// A file created up front, with its path for messages.
@@ -123,6 +123,7 @@ pub(super) fn write_results(
     printer: &mut RoundPrinter<Output>,
     export: Option<Output>,
     plot: Option<OutFile>,
+    colored: bool,
 ) -> Result<()> {
     match export {
         // The export to its output; the layout, if any, went to stdout.
@@ -143,8 +144,10 @@ pub(super) fn write_results(
             if view.layout.is_some() {
                 printer.write_line(format_args!(""));
             }
-            let bytes = exporter(Format::Text).serialize(comparison)?;
-            printer.write_bytes(&bytes);
+            // Colour (the outcome column) only where standard output has it.
+            let colored = colored && printer.out.is_stdout();
+            let text = TableExporter.render(comparison, colored);
+            printer.write_bytes(text.as_bytes());
         }
     }
     let written = printer.finish();

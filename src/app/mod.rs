@@ -36,6 +36,8 @@ pub use self::input::{MAX_INPUT_BYTES, read_input};
 pub use self::rounds::round_line;
 pub use self::run::{RunOptions, RunOutcome, run_strategy};
 use crate::cli::{Cli, Command, GenerateArgs, SolveArgs};
+use crate::color::Colors;
+use crate::manual;
 use crate::progress::Progress;
 
 /// The process's exit codes, documented in `--help` and the README.
@@ -50,6 +52,8 @@ pub enum ExitCode {
     Usage = 2,
     /// A buffer ran out of memory.
     OutOfMemory = 3,
+    /// `check`: an answer differs from the manifest's.
+    WrongAnswer = 4,
 }
 
 /// Runs the command line.
@@ -58,10 +62,20 @@ pub enum ExitCode {
 ///
 /// Bad input and I/O errors, with the path in the message.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let colors = Colors::new(cli.color);
     match cli.command {
         Some(Command::Generate(args)) => generate(&args),
-        None => solve_command(&cli.solve),
+        Some(Command::Check(args)) => crate::check::run(&args, colors),
+        Some(Command::Completions(args)) => print(&manual::completions(args.shell)),
+        Some(Command::Man) => print(&manual::man_page()?),
+        None => solve_command(&cli.solve, colors),
     }
+}
+
+/// Writes `bytes` to standard output: a generated script or page.
+fn print(bytes: &[u8]) -> Result<ExitCode> {
+    write_stdout(bytes)?;
+    Ok(ExitCode::Success)
 }
 
 fn generate(args: &GenerateArgs) -> Result<ExitCode> {
@@ -75,7 +89,11 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) -> Result<()> {
+///
+/// # Errors
+///
+/// Any other write error.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
@@ -94,7 +112,7 @@ pub fn eprint_line(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
-fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
+fn solve_command(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
     let plan = match options::Plan::from_args(args)? {
         Ok(plan) => plan,
         Err(code) => return Ok(code),
@@ -129,6 +147,7 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
         &mut printer,
         outputs.export,
         outputs.plot,
+        colors.stdout,
     )?;
     if let (Some(mut out), Some(recorded)) = (outputs.report, recorded) {
         exports::write_report(&mut out, recorded, &comparison)?;
@@ -136,7 +155,7 @@ fn solve_command(args: &SolveArgs) -> Result<ExitCode> {
     agreed?;
     if view.single {
         if let Some(error) = failure {
-            eprint_line(format_args!("Error: {error}"));
+            eprint_line(format_args!("{}: {error}", colors.error_label()));
             return Ok(ExitCode::OutOfMemory);
         }
         let answers = comparison.strategies[0].answers;

@@ -9,7 +9,10 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
+use anstyle::Style;
+
 use super::Exporter;
+use crate::color;
 use crate::report::{Comparison, Outcome, RunReport};
 use crate::units::{human_bytes, thousands};
 
@@ -40,6 +43,14 @@ impl Table {
     /// under the header. Trailing spaces are trimmed.
     #[must_use]
     pub fn render(&self) -> String {
+        self.render_styled(&|_, _| Style::new())
+    }
+
+    /// [`Table::render`], with the text of the cell in row `r`, column `c` in
+    /// `style(r, c)` (the padding stays plain, so columns still line up). A
+    /// plain style adds nothing: `render` is this with plain styles.
+    #[must_use]
+    pub fn render_styled(&self, style: &dyn Fn(usize, usize) -> Style) -> String {
         let widths: Vec<usize> = self
             .columns
             .iter()
@@ -54,43 +65,46 @@ impl Table {
                     .unwrap_or(0)
             })
             .collect();
-        let line = |cells: &mut dyn Iterator<Item = (&str, Align)>| {
+        let line = |cells: &mut dyn Iterator<Item = (&str, Align, Style)>| {
             let mut out = String::new();
-            for (i, (cell, align)) in cells.enumerate() {
-                let w = widths[i];
+            for (i, (cell, align, style)) in cells.enumerate() {
+                let pad = widths[i].saturating_sub(cell.chars().count());
                 if i > 0 {
                     out.push_str("  ");
                 }
+                let text = format!("{}{cell}{}", style.render(), style.render_reset());
                 match align {
                     Align::Left => {
-                        let _ = write!(out, "{cell:<w$}");
+                        let _ = write!(out, "{text}{:pad$}", "");
                     }
                     Align::Right => {
-                        let _ = write!(out, "{cell:>w$}");
+                        let _ = write!(out, "{:pad$}{text}", "");
                     }
                 }
             }
             out.trim_end().to_owned() + "\n"
         };
+        let plain = Style::new();
         let mut out = String::new();
         if self.columns.iter().any(|(top, _, _)| !top.is_empty()) {
-            out += &line(&mut self.columns.iter().map(|(t, _, a)| (*t, *a)));
+            out += &line(&mut self.columns.iter().map(|(t, _, a)| (*t, *a, plain)));
         }
-        out += &line(&mut self.columns.iter().map(|(_, b, a)| (*b, *a)));
+        out += &line(&mut self.columns.iter().map(|(_, b, a)| (*b, *a, plain)));
         out += &line(
             &mut widths
                 .iter()
                 .map(|&w| "-".repeat(w))
                 .collect::<Vec<_>>()
                 .iter()
-                .map(|s| (s.as_str(), Align::Left)),
+                .map(|s| (s.as_str(), Align::Left, plain)),
         );
-        for row in &self.rows {
+        for (r, row) in self.rows.iter().enumerate() {
             out += &line(
                 &mut row
                     .iter()
                     .zip(&self.columns)
-                    .map(|(cell, (_, _, a))| (cell.as_str(), *a)),
+                    .enumerate()
+                    .map(|(c, (cell, (_, _, a)))| (cell.as_str(), *a, style(r, c))),
             );
         }
         out
@@ -195,15 +209,41 @@ fn size(n: usize) -> String {
     }
 }
 
+/// The column of [`summary_table`] that says how each run ended.
+const OUTCOME_COLUMN: usize = 1;
+
+/// The colour of an outcome: finished green, stopped yellow, out of memory
+/// bold magenta.
+fn outcome_style(outcome: &Outcome) -> Style {
+    match outcome {
+        Outcome::Finished { .. } => color::GOOD,
+        Outcome::Stopped { .. } => color::NOTE,
+        Outcome::OutOfMemory { .. } => color::OUT_OF_MEMORY,
+    }
+}
+
 impl Exporter for TableExporter {
     fn serialize(&self, c: &Comparison) -> Result<Vec<u8>> {
+        Ok(self.render(c, false).into_bytes())
+    }
+}
+
+impl TableExporter {
+    /// The text output of `c`; with `colored`, the outcome column in colour
+    /// (for a terminal). Without, the bytes of [`Exporter::serialize`].
+    #[must_use]
+    pub fn render(&self, c: &Comparison, colored: bool) -> String {
+        let style = |r: usize, col: usize| match c.strategies.get(r) {
+            Some(run) if colored && col == OUTCOME_COLUMN => outcome_style(&run.outcome),
+            _ => Style::new(),
+        };
         let mut out = format!(
             "{}: {} elves; each buffer {}\n\n",
             c.input,
             thousands(c.elves as u64),
             size(c.buffer_size_bytes)
         );
-        out += &summary_table(c).render();
+        out += &summary_table(c).render_styled(&style);
         out.push('\n');
         if let Ok(answers) = c.agreed_answers() {
             if let Some(p1) = answers.part1 {
@@ -246,7 +286,7 @@ impl Exporter for TableExporter {
                 ),
             };
         }
-        Ok(out.into_bytes())
+        out
     }
 }
 
@@ -268,6 +308,23 @@ mod tests {
         assert_eq!(growth(Some(-3.0)), "-3");
         assert_eq!(growth(Some(1.25)), "1.2");
         assert_eq!(growth(None), "-");
+    }
+
+    #[test]
+    fn styles_colour_the_text_and_keep_the_columns() {
+        let table = Table {
+            columns: vec![("", "name", Align::Left), ("", "outcome", Align::Left)],
+            rows: vec![vec!["leaky".to_owned(), "oom".to_owned()]],
+        };
+        let red = anstyle::AnsiColor::Red.on_default();
+        let styled = table.render_styled(&|_, c| if c == 1 { red } else { Style::new() });
+        assert_eq!(
+            styled,
+            "name   outcome\n\
+             -----  -------\n\
+             leaky  \u{1b}[31moom\u{1b}[0m\n"
+        );
+        assert_eq!(table.render_styled(&|_, _| Style::new()), table.render());
     }
 
     #[test]

@@ -2,9 +2,11 @@
 #![cfg(not(miri))]
 
 mod answers;
+mod check;
 mod cli;
 mod common;
 mod compare;
+mod conventions;
 mod memory;
 mod phases;
 mod reference;

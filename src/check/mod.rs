@@ -1,0 +1,454 @@
+//! # `day23 check`: a manifest's answers under every strategy and cell kind
+//!
+//! Every input of a [`Manifest`] runs under every strategy and cell kind
+//! asked for (by default all of them: the lists come from the `ValueEnum`s,
+//! so a new strategy or cell kind joins without changes here), each run on
+//! its own buffers, several at a time on the available cores. A run's
+//! verdict compares each answer it reached with the manifest's:
+//!
+//! * **pass**: every expected answer reached, and equal;
+//! * **FAIL**: an answer reached differs (whatever happened afterwards);
+//! * **oom**: the buffer ran out before an expected answer was reached, and
+//!   every answer reached before matched. Not a failure: a small buffer is
+//!   the user's choice, and leaky runs out by design.
+//!
+//! One line per run, in manifest order as soon as it and every run before it
+//! are done, then a summary; `--junit PATH` also writes JUnit XML
+//! ([`junit`]). The exit code is 0 when every answer reached matches and
+//! [`ExitCode::WrongAnswer`] when one does not; a bad manifest or input is an
+//! error (exit 1) before any run starts.
+//!
+//! When the manifest has no `part2` for an input, its runs stop after the
+//! ten rounds of part 1.
+
+pub mod junit;
+pub mod manifest;
+
+use std::fmt::Write as _;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+pub use self::manifest::{Entry, Manifest};
+use crate::app::{ExitCode, RunOptions, run_strategy};
+use crate::cli::{CellKind, CheckArgs, StrategyKind};
+use crate::color::{self, Colors};
+use crate::engine::{Limits, PART1_ROUNDS, Snapshot};
+use crate::error::{OutOfMemory, SolveError};
+use crate::report::{Answers, RoundStats};
+use crate::units::thousands;
+
+/// One run of the check: an input under a strategy with a cell kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    /// The input's index in the manifest.
+    pub input: usize,
+    /// The strategy.
+    pub strategy: StrategyKind,
+    /// The cell kind.
+    pub cells: CellKind,
+}
+
+impl Job {
+    /// `leaky/hashset`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.strategy.name(), self.cells.name())
+    }
+}
+
+/// One part's answer, against the manifest's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartCheck<T> {
+    /// The manifest gives no answer: nothing to check.
+    NotGiven,
+    /// Reached, and equal to the manifest's.
+    Matched(T),
+    /// Reached, and different.
+    Wrong {
+        /// The manifest's answer.
+        expected: T,
+        /// The run's.
+        found: T,
+    },
+    /// The run stopped (out of memory) before reaching it.
+    NotReached(T),
+}
+
+impl<T: Copy + PartialEq + std::fmt::Display> PartCheck<T> {
+    fn new(expected: Option<T>, found: Option<T>) -> Self {
+        match (expected, found) {
+            (None, _) => Self::NotGiven,
+            (Some(e), Some(f)) if e == f => Self::Matched(f),
+            (Some(expected), Some(found)) => Self::Wrong { expected, found },
+            (Some(e), None) => Self::NotReached(e),
+        }
+    }
+
+    fn is_wrong(&self) -> bool {
+        matches!(self, Self::Wrong { .. })
+    }
+
+    /// `part 1 110`, `part 1: expected 111, found 110`, `part 1 not reached`.
+    fn describe(&self, part: usize) -> Option<String> {
+        match self {
+            Self::NotGiven => None,
+            Self::Matched(a) => Some(format!("part {part} {a}")),
+            Self::Wrong { expected, found } => {
+                Some(format!("part {part}: expected {expected}, found {found}"))
+            }
+            Self::NotReached(_) => Some(format!("part {part} not reached")),
+        }
+    }
+}
+
+/// How a run ended against the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every expected answer reached, and equal.
+    Pass,
+    /// An answer reached differs.
+    Fail,
+    /// Out of memory before an expected answer; those reached matched.
+    OutOfMemory,
+}
+
+impl Verdict {
+    /// `pass`, `FAIL`, `oom`: the first word of a run's line.
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Pass => "pass",
+            Self::Fail => "FAIL",
+            Self::OutOfMemory => "oom",
+        }
+    }
+
+    fn style(self) -> anstyle::Style {
+        match self {
+            Self::Pass => color::GOOD,
+            Self::Fail => color::BAD,
+            Self::OutOfMemory => color::OUT_OF_MEMORY,
+        }
+    }
+}
+
+/// What one run found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunCheck {
+    /// The run.
+    pub job: Job,
+    /// Part 1 against the manifest.
+    pub part1: PartCheck<u64>,
+    /// Part 2 against the manifest.
+    pub part2: PartCheck<usize>,
+    /// Why the run stopped early, if its buffer ran out.
+    pub out_of_memory: Option<OutOfMemory>,
+    /// How long the run took.
+    pub time: Duration,
+}
+
+impl RunCheck {
+    /// The verdict.
+    #[must_use]
+    pub fn verdict(&self) -> Verdict {
+        if self.part1.is_wrong() || self.part2.is_wrong() {
+            Verdict::Fail
+        } else if self.out_of_memory.is_some() {
+            Verdict::OutOfMemory
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    /// What the run found: `part 1 110, part 2 20`, the wrong answers with
+    /// the expected ones, and where the buffer ran out.
+    #[must_use]
+    pub fn detail(&self) -> String {
+        let mut text = [self.part1.describe(1), self.part2.describe(2)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; ");
+        if let Some(oom) = &self.out_of_memory {
+            let _ = write!(
+                text,
+                "; out of memory in round {} (buffer '{}' of {} bytes)",
+                thousands(oom.round as u64),
+                oom.buffer,
+                thousands(oom.capacity as u64)
+            );
+        }
+        text
+    }
+}
+
+/// Runs `check`: loads the manifest, runs every job, prints a line per run
+/// and a summary, writes the JUnit report if asked.
+///
+/// # Errors
+///
+/// A bad manifest or input, a JUnit path that cannot be created or written,
+/// a run that could not start (buffers too large for the machine).
+pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
+    let junit_out = args
+        .junit
+        .as_ref()
+        .map(|path| {
+            File::create(path)
+                .map(BufWriter::new)
+                .with_context(|| format!("could not create '{}'", path.display()))
+        })
+        .transpose()?;
+    let manifest = Manifest::load(&args.manifest)?;
+    let (strategies, cells) = (args.strategies(), args.cells());
+    let mut jobs = Vec::new();
+    for input in 0..manifest.entries.len() {
+        for &cells in &cells {
+            for &strategy in &strategies {
+                jobs.push(Job {
+                    input,
+                    strategy,
+                    cells,
+                });
+            }
+        }
+    }
+    let threads = args
+        .jobs
+        .map_or_else(available_cores, usize::from)
+        .min(jobs.len());
+
+    let mut out = Lines::default();
+    out.line(&format!(
+        "day23 check {}: {} x {} x {} = {} runs, each buffer {} bytes, {} at a time",
+        manifest.path.display(),
+        count(manifest.entries.len(), "input"),
+        count(strategies.len(), "strategy"),
+        count(cells.len(), "cell kind"),
+        jobs.len(),
+        thousands(args.buffer_size as u64),
+        threads
+    ));
+    let widths = Widths {
+        file: manifest
+            .entries
+            .iter()
+            .map(|e| e.file.chars().count())
+            .max()
+            .unwrap_or(0),
+        label: jobs.iter().map(|j| j.label().len()).max().unwrap_or(0),
+    };
+    let start = Instant::now();
+    let results = run_all(&manifest, &jobs, args.buffer_size, threads, |check| {
+        out.line(&line(&manifest, check, widths, colors.stdout));
+    })?;
+    let wall = start.elapsed();
+
+    let count = |v: Verdict| results.iter().filter(|r| r.verdict() == v).count();
+    let (passed, failed, oom) = (
+        count(Verdict::Pass),
+        count(Verdict::Fail),
+        count(Verdict::OutOfMemory),
+    );
+    out.line("");
+    let failed_text = format!("{failed} failed");
+    out.line(&format!(
+        "{} runs: {passed} passed, {}, {oom} out of memory (not failures); {:.2} s",
+        results.len(),
+        if failed > 0 {
+            color::paint(colors.stdout, color::BAD, &failed_text)
+        } else {
+            failed_text
+        },
+        wall.as_secs_f64()
+    ));
+    for r in results.iter().filter(|r| r.verdict() == Verdict::Fail) {
+        out.line(&format!(
+            "{}: {} {}: {}",
+            color::paint(colors.stdout, color::BAD, "failed"),
+            manifest.entries[r.job.input].file,
+            r.job.label(),
+            r.detail()
+        ));
+    }
+    out.finish()?;
+    if let (Some(mut file), Some(path)) = (junit_out, &args.junit) {
+        junit::report(&manifest, &results, wall)
+            .serialize(&mut file)
+            .map_err(anyhow::Error::new)
+            .and_then(|()| file.flush().map_err(anyhow::Error::new))
+            .with_context(|| format!("could not write '{}'", path.display()))?;
+    }
+    Ok(if failed > 0 {
+        ExitCode::WrongAnswer
+    } else {
+        ExitCode::Success
+    })
+}
+
+/// `1 input`, `2 inputs`, `4 strategies`.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
+}
+
+/// The cores this process may use (1 if unknown).
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Column widths of the run lines.
+#[derive(Debug, Clone, Copy)]
+struct Widths {
+    file: usize,
+    label: usize,
+}
+
+/// `pass  example.txt  leaky/hashset    0.01 s  part 1 110, part 2 20`.
+fn line(manifest: &Manifest, check: &RunCheck, widths: Widths, colored: bool) -> String {
+    let verdict = check.verdict();
+    let word = verdict.word();
+    format!(
+        "{}{:pad$}  {:<fw$}  {:<lw$}  {:>7.2} s  {}",
+        color::paint(colored, verdict.style(), word),
+        "",
+        manifest.entries[check.job.input].file,
+        check.job.label(),
+        check.time.as_secs_f64(),
+        check.detail(),
+        pad = 4 - word.len(),
+        fw = widths.file,
+        lw = widths.label,
+    )
+}
+
+/// Runs every job on `threads` threads; calls `done` for each result in
+/// job order, as soon as it and every one before it are done.
+///
+/// # Errors
+///
+/// The first run that could not start; the runs still going finish first,
+/// and no more start.
+pub fn run_all(
+    manifest: &Manifest,
+    jobs: &[Job],
+    buffer_size: usize,
+    threads: usize,
+    mut done: impl FnMut(&RunCheck),
+) -> Result<Vec<RunCheck>> {
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let tx = tx.clone();
+            let (next, stop) = (&next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&job) = jobs.get(i) else { break };
+                    let result = run_job(&manifest.entries[job.input], job, buffer_size);
+                    if result.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    if tx.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut slots: Vec<Option<RunCheck>> = vec![None; jobs.len()];
+        let mut printed = 0;
+        let mut error = None;
+        for (i, result) in rx {
+            match result {
+                Ok(check) => slots[i] = Some(check),
+                Err(e) => {
+                    error.get_or_insert(e);
+                }
+            }
+            while let Some(Some(check)) = slots.get(printed) {
+                if error.is_none() {
+                    done(check);
+                }
+                printed += 1;
+            }
+        }
+        match error {
+            Some(e) => Err(e),
+            None => Ok(slots.into_iter().flatten().collect()),
+        }
+    })
+}
+
+/// Runs one job and compares its answers with the entry's.
+fn run_job(entry: &Entry, job: Job, buffer_size: usize) -> Result<RunCheck> {
+    let options = RunOptions {
+        buffer_size,
+        limits: Limits {
+            // Without a part 2 to check, part 1's rounds are enough.
+            max_rounds: entry.part2.is_none().then_some(PART1_ROUNDS),
+            input_in_buffer: true,
+        },
+        trace: false,
+        cells: job.cells,
+    };
+    let start = Instant::now();
+    let mut observer = |_: &RoundStats, _: &dyn Snapshot| {};
+    let outcome = run_strategy(job.strategy, &entry.bytes, &options, &mut observer)?;
+    let time = start.elapsed();
+    let (found, out_of_memory) = match outcome.result {
+        Ok(answers) => (answers, None),
+        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(error)),
+        Err(e @ SolveError::Parse(_)) => {
+            return Err(
+                anyhow::Error::new(e).context(format!("invalid input '{}'", entry.path.display()))
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let Answers { part1, part2 } = found;
+    Ok(RunCheck {
+        job,
+        part1: PartCheck::new(entry.part1, part1),
+        part2: PartCheck::new(entry.part2, part2),
+        out_of_memory,
+        time,
+    })
+}
+
+/// Lines to standard output, each flushed as it is written; a closed pipe
+/// ends the output quietly, any other write error is reported at the end.
+#[derive(Default)]
+struct Lines {
+    error: Option<io::Error>,
+}
+
+impl Lines {
+    fn line(&mut self, text: &str) {
+        if self.error.is_none() {
+            let mut out = io::stdout().lock();
+            if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+                self.error = Some(e);
+            }
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self.error {
+            Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+                Err(e).context("could not write to standard output")
+            }
+            _ => Ok(()),
+        }
+    }
+}
