@@ -430,12 +430,7 @@ fn svg_plot_is_well_formed_with_one_series_per_strategy() {
     let svg = std::fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
     assert_eq!(doc.root_element().tag_name().name(), "svg");
-    let texts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
+    let texts = svg_texts(&doc);
     for label in [
         "round",
         "bytes in use, all buffers of a strategy (log scale)",
@@ -474,6 +469,15 @@ fn svg_plot_is_well_formed_with_one_series_per_strategy() {
     }
 }
 
+/// The text of every `<text>` element, trimmed.
+fn svg_texts<'a>(doc: &'a roxmltree::Document<'_>) -> Vec<&'a str> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect()
+}
+
 #[test]
 fn svg_plot_draws_a_covered_series_as_a_halo_and_says_so() {
     // With the input on the heap, pingpong holds one set, as the heap does:
@@ -494,12 +498,7 @@ fn svg_plot_draws_a_covered_series_as_a_halo_and_says_so() {
         .success();
     let svg = std::fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
-    let texts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
+    let texts = svg_texts(&doc);
     assert!(
         texts.contains(&"pingpong: finished, 20 rounds (under heap)"),
         "{texts:?}"

@@ -199,20 +199,21 @@ const BUFFERED: [StrategyKind; 3] = [
     StrategyKind::PingPong,
 ];
 
-#[test]
-fn example_every_size_fails_cleanly_until_the_reported_peak_then_finishes() {
+/// Sweeps every size for each buffered strategy on the larger example, with
+/// the input in the buffer and on the heap; returns the smallest finishing
+/// sizes.
+fn sweep_example(cells: CellKind) -> Vec<(StrategyKind, bool, usize)> {
     let input = read("example.txt");
-    let found: Vec<(StrategyKind, bool, usize)> = BUFFERED
+    BUFFERED
         .iter()
         .flat_map(|&kind| [true, false].map(|in_buffer| (kind, in_buffer)))
-        .map(|(kind, in_buffer)| {
-            (
-                kind,
-                in_buffer,
-                sweep(kind, CellKind::HashSet, &input, in_buffer, true),
-            )
-        })
-        .collect();
+        .map(|(kind, in_buffer)| (kind, in_buffer, sweep(kind, cells, &input, in_buffer, true)))
+        .collect()
+}
+
+#[test]
+fn example_every_size_fails_cleanly_until_the_reported_peak_then_finishes() {
+    let found = sweep_example(CellKind::HashSet);
     // 22 elves: a table of 304 bytes; the 56 input bytes padded to 64 sit below
     // the first one. Leaky adds one table per round for 20 rounds.
     assert_eq!(
@@ -253,18 +254,7 @@ fn bit_grid_fails_cleanly_until_the_reported_peak_then_finishes() {
 
 #[test]
 fn zig_map_fails_cleanly_until_the_reported_peak_then_finishes() {
-    let input = read("example.txt");
-    let found: Vec<(StrategyKind, bool, usize)> = BUFFERED
-        .iter()
-        .flat_map(|&kind| [true, false].map(|in_buffer| (kind, in_buffer)))
-        .map(|(kind, in_buffer)| {
-            (
-                kind,
-                in_buffer,
-                sweep(kind, CellKind::ZigMap, &input, in_buffer, true),
-            )
-        })
-        .collect();
+    let found = sweep_example(CellKind::ZigMap);
     // 22 elves: Zig's capacity 32, a table of 24 + 9 * 32 = 312 bytes, 8-byte
     // aligned; the 56 input bytes need no padding.
     assert_eq!(
