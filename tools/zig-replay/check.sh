@@ -12,9 +12,9 @@
 #   ZIG_REPLAY_VENV  where ziglang is installed (default: a venv under
 #                    ${XDG_CACHE_HOME:-~/.cache}/day23-zig-replay/); created
 #                    and filled with `pip install ziglang==0.17.1` when missing.
-#   ZIG_SOLVE_CACHE  Zig's cache for the ReleaseSafe build of solve.zig (default:
-#                    zig-cache beside the venv), kept so that a rerun with an
-#                    unchanged solve.zig does not compile it again.
+#   ZIG_SOLVE_CACHE  where built solve binaries are kept, one per solve.zig
+#                    content (default: solve-bin beside the venv), so that a
+#                    rerun with an unchanged solve.zig does not compile it again.
 #   ZIG_SOLVE_JOBS   solver runs at a time (default: the number of CPUs).
 #   ZIG_SOLVE_FULL=1 also run the pair left out for time (leaky to the end on
 #                    the 300x300 input, a 3.6 GiB buffer each side).
@@ -60,14 +60,23 @@ else
   trap 'rm -rf "$WORK"' EXIT
 fi
 
-# solve.zig's ReleaseSafe build takes about 40 s of CPU when not cached: it
-# runs in the background, beside the trace replays, until the solver check.
-SOLVE_CACHE="${ZIG_SOLVE_CACHE:-$(dirname "$VENV")/zig-cache}"
-SOLVE="$WORK/solve"
-say "zig build-exe solve.zig -O ReleaseSafe (in the background; cache $SOLVE_CACHE)"
-(cd "$HERE" && zig build-exe solve.zig -O ReleaseSafe --cache-dir "$SOLVE_CACHE" \
-  -femit-bin="$SOLVE" >"$WORK/solve-build.log" 2>&1) &
-SOLVE_BUILD=$!
+# solve.zig's ReleaseSafe build takes about 40 s of CPU, and `zig build-exe`
+# keeps no finished binaries, so the script keeps them: one per solve.zig
+# content, Zig version and machine. A missing one is built in the background,
+# beside the trace replays, and waited for before the solver check.
+SOLVE_CACHE="${ZIG_SOLVE_CACHE:-$(dirname "$VENV")/solve-bin}"
+SOLVE_KEY=$({ echo "zig $ZIG_VERSION -O ReleaseSafe $(uname -sm)"; cat "$HERE/solve.zig"; } | sha256sum | cut -c1-16)
+SOLVE="$SOLVE_CACHE/solve-$SOLVE_KEY"
+SOLVE_BUILD=""
+if [[ -x $SOLVE ]]; then
+  say "solve.zig unchanged since its last build: $SOLVE"
+else
+  say "zig build-exe solve.zig -O ReleaseSafe (in the background) -> $SOLVE"
+  mkdir -p "$SOLVE_CACHE"
+  (cd "$HERE" && zig build-exe solve.zig -O ReleaseSafe --cache-dir "$WORK/zig-cache-solve" \
+    -femit-bin="$WORK/solve" >"$WORK/solve-build.log" 2>&1 && mv -f "$WORK/solve" "$SOLVE") &
+  SOLVE_BUILD=$!
+fi
 
 say "rustc synth.rs (against the day23 library just built)"
 (cd "$ROOT" && rustc --edition 2024 -O "$HERE/synth.rs" \
@@ -185,8 +194,8 @@ JOBS="${ZIG_SOLVE_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 FIG="$HERE/figures.py"
 MANIFEST="$ROOT/inputs/manifest.json"
 
-say "waiting for the build of solve.zig"
-if ! wait "$SOLVE_BUILD"; then
+[[ -n $SOLVE_BUILD ]] && say "waiting for the build of solve.zig"
+if [[ -n $SOLVE_BUILD ]] && ! wait "$SOLVE_BUILD"; then
   echo "zig build-exe solve.zig failed:" >&2
   cat "$WORK/solve-build.log" >&2
   exit 1
