@@ -41,6 +41,10 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "clap's generators take minutes under Miri; no unsafe here"
+    )]
     fn every_shell_gets_a_script_naming_the_subcommands() {
         for shell in [
             Shell::Bash,
@@ -64,6 +68,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "clap's generators take minutes under Miri; no unsafe here"
+    )]
     fn the_man_page_has_the_options_and_the_examples() {
         let page = String::from_utf8(man_page().unwrap()).unwrap();
         assert!(
