@@ -3,16 +3,29 @@
 //! The write-up keeps its buffer on the stack (`var buffer: [N]u8 = undefined;`).
 //! Rust has no `alloca`, and the main thread's stack is as big as `ulimit -s`
 //! allows, so [`with_stack_buffers`] spawns a thread whose stack is big enough
-//! and places one array frame on it, of the smallest *size class* that holds
-//! every buffer. The classes are 2^k and 1.5 * 2^k bytes from 4 KiB to
-//! 32 GiB; each is a separate instance of a generic function, so the array
-//! really is a local variable of a stack frame.
+//! and hands out the buffers from that stack, in one of two places:
 //!
-//! Rust's stack probes touch every page of a large frame when it is entered,
-//! so the resident memory is the class size: at most 1.5x the requested bytes
-//! (rounded up to 4 KiB), never a fixed large array. Each buffer starts at a
-//! multiple of [`BUFFER_ALIGN`] and the allocator sees exactly the requested
-//! size.
+//! * **The bottom of the thread's stack** (Linux, glibc or musl): the thread
+//!   is started with a stack of the buffers plus `STACK_MARGIN` (8 MiB); the
+//!   buffers are the lowest bytes of it (asked of `pthread_getattr_np`), and
+//!   one page just above them is made inaccessible (`mprotect`), so the
+//!   thread's frames, which grow down from the top, can never reach them. No
+//!   frame covers the buffers, so nothing touches their pages before the
+//!   allocator hands the bytes out: **a run faults in the pages it uses, not
+//!   the size it asked for** (the default two 4 MiB buffers of a 70x70 bit
+//!   grid run fault in a few dozen pages, not 2,048). The guard page is made
+//!   readable again before the thread ends, because the C library keeps
+//!   thread stacks for reuse.
+//! * **An array frame**, everywhere else (and when the stack's bounds cannot
+//!   be had): one array local of the smallest *size class* that holds every
+//!   buffer. The classes are 2^k and 1.5 * 2^k bytes from 4 KiB to 32 GiB;
+//!   each is a separate instance of a generic function, so the array really
+//!   is a local variable of a stack frame. Rust's stack probes touch every
+//!   page of a large frame when it is entered, so the resident memory is the
+//!   class size: at most 1.5x the requested bytes (rounded up to 4 KiB).
+//!
+//! Either way each buffer starts at a multiple of [`BUFFER_ALIGN`] and the
+//! allocator sees exactly the requested size.
 
 use core::mem::MaybeUninit;
 use std::io;
@@ -133,6 +146,25 @@ where
     F: FnOnce(Vec<&mut [MaybeUninit<u8>]>) -> R + Send,
     R: Send,
 {
+    with_buffers_in(Place::Bottom, sizes, f)
+}
+
+/// Where [`with_buffers_in`] puts the buffers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The bottom of the stack where it can, else an array frame.
+    Bottom,
+    /// An array frame (tests use it to exercise the portable place).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Frame,
+}
+
+/// [`with_stack_buffers`], with the buffers at `place`.
+fn with_buffers_in<R, F>(place: Place, sizes: &[usize], f: F) -> Result<R, StackError>
+where
+    F: FnOnce(Vec<&mut [MaybeUninit<u8>]>) -> R + Send,
+    R: Send,
+{
     let total = sizes
         .iter()
         .try_fold(0usize, |acc, &s| {
@@ -151,28 +183,26 @@ where
             available,
         });
     }
-    let stack = frame + STACK_MARGIN;
+    // Room for either place: the frame (at least the buffers, so also the
+    // buffers at the bottom), the guard page and the solver's own frames.
+    let stack = frame + GUARD_ROOM + STACK_MARGIN;
     let mut f = Some(f);
     let mut result = None;
+    let mut run = |whole: &mut [MaybeUninit<u8>]| {
+        let buffers = split(whole, sizes);
+        if let Some(f) = f.take() {
+            result = Some(f(buffers));
+        }
+    };
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("day23-stack".into())
             .stack_size(stack)
             .spawn_scoped(scope, || {
-                advise_huge_pages(frame);
-                in_class(frame, total, &mut |whole| {
-                    let mut buffers = Vec::with_capacity(sizes.len());
-                    let mut rest = whole;
-                    for &size in sizes {
-                        let step = size.next_multiple_of(BUFFER_ALIGN).min(rest.len());
-                        let (head, tail) = rest.split_at_mut(step);
-                        buffers.push(&mut head[..size]);
-                        rest = tail;
-                    }
-                    if let Some(f) = f.take() {
-                        result = Some(f(buffers));
-                    }
-                });
+                if place == Place::Frame || !bottom::with_stack_bottom(total, &mut run) {
+                    advise_huge_pages(frame);
+                    in_class(frame, total, &mut run);
+                }
             })
             .map_err(|source| StackError::Spawn { stack, source })?;
         if let Err(panic) = handle.join() {
@@ -180,8 +210,171 @@ where
         }
         Ok(())
     })?;
-    // `in_class` always finds `frame` among the classes, so `f` ran.
-    Ok(result.expect("the stack frame ran the closure"))
+    // Both places always call `run`, so `f` ran.
+    Ok(result.expect("the stack buffers ran the closure"))
+}
+
+/// Cuts `whole` into one buffer per entry of `sizes`, each starting at a
+/// multiple of [`BUFFER_ALIGN`] from the start of `whole`.
+fn split<'a>(whole: &'a mut [MaybeUninit<u8>], sizes: &[usize]) -> Vec<&'a mut [MaybeUninit<u8>]> {
+    let mut buffers = Vec::with_capacity(sizes.len());
+    let mut rest = whole;
+    for &size in sizes {
+        let step = size.next_multiple_of(BUFFER_ALIGN).min(rest.len());
+        let (head, tail) = rest.split_at_mut(step);
+        buffers.push(&mut head[..size.min(step)]);
+        rest = tail;
+    }
+    buffers
+}
+
+/// Stack set aside for the guard page and for aligning the buffers and the
+/// guard: two of the largest pages Linux uses (64 KiB).
+const GUARD_ROOM: usize = 2 << 16;
+
+#[cfg(all(
+    any(target_env = "gnu", target_env = "musl"),
+    target_os = "linux",
+    not(miri)
+))]
+mod bottom {
+    //! The buffers at the bottom of this thread's stack, below a guard page.
+
+    use core::mem::MaybeUninit;
+
+    use super::{BUFFER_ALIGN, GUARD_ROOM, STACK_MARGIN};
+
+    /// The lowest usable address of this thread's stack and its size in
+    /// bytes (the C library's own guard, below it, excluded).
+    fn stack_bounds() -> Option<(*mut u8, usize)> {
+        let mut attr = MaybeUninit::<libc::pthread_attr_t>::uninit();
+        // SAFETY: `pthread_getattr_np` fills in the attribute object it is
+        // given (any memory of its type) for a thread that is running, and
+        // `pthread_self` is this running thread.
+        if unsafe { libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        let mut addr = core::ptr::null_mut();
+        let mut size = 0;
+        // SAFETY: the attribute object was initialized by the successful call
+        // above; the two out-pointers are valid locals of the right types.
+        let got =
+            unsafe { libc::pthread_attr_getstack(attr.as_ptr(), &raw mut addr, &raw mut size) };
+        // SAFETY: destroys the object initialized above, once; it is not
+        // used afterwards.
+        unsafe { libc::pthread_attr_destroy(attr.as_mut_ptr()) };
+        (got == 0 && !addr.is_null()).then_some((addr.cast::<u8>(), size))
+    }
+
+    /// `mprotect` of `len` bytes at `addr` (page-aligned) to `prot`.
+    fn protect(addr: *mut u8, len: usize, prot: libc::c_int) -> bool {
+        // SAFETY: `mprotect` only changes the access of whole pages of this
+        // process's own mapping; the callers pass one page of this thread's
+        // stack that no frame and no buffer covers (the guard), so no live
+        // value loses its access.
+        unsafe { libc::mprotect(addr.cast(), len, prot) == 0 }
+    }
+
+    /// Makes the guard page readable and writable again when dropped.
+    struct Guard {
+        /// The guard page.
+        page: *mut u8,
+        /// Its size.
+        len: usize,
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            // Thread stacks are kept for reuse: the next thread must find
+            // its whole stack accessible. If this fails the process cannot
+            // keep its promise to that thread, so it stops.
+            if !protect(self.page, self.len, libc::PROT_READ | libc::PROT_WRITE) {
+                std::process::abort();
+            }
+        }
+    }
+
+    /// Calls `run` with `total` bytes at the bottom of this thread's stack,
+    /// below a page made inaccessible, and returns `true`; returns `false`
+    /// without calling it when the stack's bounds are unknown, the frames
+    /// would have less than half of `STACK_MARGIN` above the guard, or the
+    /// guard cannot be set.
+    pub(super) fn with_stack_bottom(
+        total: usize,
+        run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
+    ) -> bool {
+        // SAFETY: `sysconf` has no preconditions; it reads a constant.
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        let Ok(page) = usize::try_from(page) else {
+            return false;
+        };
+        let Some((low, size)) = stack_bounds() else {
+            return false;
+        };
+        let here = 0u8;
+        let sp = (&raw const here).addr();
+        let low_addr = low.addr();
+        // Offsets from `low`: the buffers at `start`, the guard page at
+        // `guard`, all in checked arithmetic.
+        let start = low_addr.next_multiple_of(BUFFER_ALIGN) - low_addr;
+        let layout = start.checked_add(total).and_then(|end| {
+            let guard = (low_addr.checked_add(end)?.checked_next_multiple_of(page)?) - low_addr;
+            let frames_from = low_addr.checked_add(guard)?.checked_add(page)?;
+            Some((guard, frames_from))
+        });
+        let Some((guard, frames_from)) = layout else {
+            return false;
+        };
+        if page > GUARD_ROOM / 2
+            || sp < low_addr
+            || sp >= low_addr.saturating_add(size)
+            || sp.saturating_sub(frames_from) < STACK_MARGIN / 2
+        {
+            return false;
+        }
+        // The guard page lies between the buffers and `sp`: inside this
+        // thread's stack, below every frame.
+        let guard_page = low.wrapping_add(guard);
+        if !protect(guard_page, page, libc::PROT_NONE) {
+            return false;
+        }
+        let _restore = Guard {
+            page: guard_page,
+            len: page,
+        };
+        // SAFETY: `low + start .. low + start + total` lies in this thread's
+        // stack mapping (readable and writable: it is below the guard page,
+        // which is below `sp`, and above the stack's low end), and nothing
+        // else uses it: the thread's frames are all above `sp` or, as they
+        // grow, above the inaccessible guard page, so no frame ever covers
+        // it, and this is the only slice made of it. It lives until `run`
+        // returns, and the stack outlives this call. `MaybeUninit<u8>` needs
+        // no initialization and has alignment 1.
+        let whole = unsafe {
+            core::slice::from_raw_parts_mut(low.add(start).cast::<MaybeUninit<u8>>(), total)
+        };
+        run(whole);
+        true
+    }
+}
+
+#[cfg(not(all(
+    any(target_env = "gnu", target_env = "musl"),
+    target_os = "linux",
+    not(miri)
+)))]
+mod bottom {
+    //! No stack bounds to be had: the buffers go in an array frame.
+
+    use core::mem::MaybeUninit;
+
+    /// Does nothing and returns `false`.
+    pub(super) fn with_stack_bottom(
+        _total: usize,
+        _run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
+    ) -> bool {
+        false
+    }
 }
 
 /// Huge pages on Linux (x86-64 and aarch64 with 4 KiB base pages).
@@ -400,6 +593,107 @@ mod tests {
         })
         .unwrap();
         assert_eq!(seen, [(100, 0), (0, 0), (4 << 20, 0)]);
+    }
+
+    #[test]
+    #[cfg_attr(miri, ignore = "spawns a thread with a large stack")]
+    fn both_places_give_exact_sizes_and_aligned_bases() {
+        for place in [Place::Bottom, Place::Frame] {
+            let seen = with_buffers_in(place, &[100, 0, 4 << 20, 7], |mut bufs| {
+                // Every byte of every buffer can be written and read back.
+                for (i, b) in bufs.iter_mut().enumerate() {
+                    b.fill(MaybeUninit::new(i as u8 + 1));
+                }
+                let sums: Vec<u64> = bufs
+                    .iter()
+                    .map(|b| {
+                        b.iter()
+                            // SAFETY: every byte was written just above.
+                            .map(|x| u64::from(unsafe { x.assume_init() }))
+                            .sum()
+                    })
+                    .collect();
+                let shape: Vec<_> = bufs
+                    .iter()
+                    .map(|b| (b.len(), b.as_ptr().addr() % BUFFER_ALIGN))
+                    .collect();
+                (shape, sums)
+            })
+            .unwrap();
+            assert_eq!(
+                seen.0,
+                [(100, 0), (0, 0), (4 << 20, 0), (7, 0)],
+                "{place:?}"
+            );
+            assert_eq!(seen.1, [100, 0, 3 * (4 << 20), 28], "{place:?}");
+        }
+    }
+
+    /// The pages of `buf` that are resident, from `mincore`.
+    #[cfg(all(target_os = "linux", not(miri)))]
+    fn resident_pages(buf: &[MaybeUninit<u8>]) -> usize {
+        const PAGE: usize = 4096;
+        let lo = buf.as_ptr().addr() & !(PAGE - 1);
+        let hi = (buf.as_ptr().addr() + buf.len()).next_multiple_of(PAGE);
+        let mut vec = vec![0u8; (hi - lo) / PAGE];
+        // SAFETY: `mincore` reads the residency of the pages of
+        // `lo..hi`, which hold `buf` (mapped, part of this thread's stack),
+        // into `vec`, one byte per page, and `vec` has that many bytes.
+        let rc = unsafe {
+            libc::mincore(
+                core::ptr::with_exposed_provenance_mut::<libc::c_void>(lo),
+                hi - lo,
+                vec.as_mut_ptr(),
+            )
+        };
+        assert_eq!(rc, 0, "mincore failed");
+        vec.iter().filter(|&&v| v & 1 != 0).count()
+    }
+
+    #[test]
+    #[cfg(all(target_os = "linux", target_env = "gnu", not(miri)))]
+    fn bottom_buffers_fault_in_only_the_pages_written() {
+        let (before, after) = with_stack_buffers(&[4 << 20, 4 << 20], |mut bufs| {
+            let before = resident_pages(bufs[0]) + resident_pages(bufs[1]);
+            // Three pages of the first buffer, one of the second.
+            bufs[0][..3 * 4096].fill(MaybeUninit::new(1));
+            bufs[1][..10].fill(MaybeUninit::new(1));
+            (before, resident_pages(bufs[0]) + resident_pages(bufs[1]))
+        })
+        .unwrap();
+        // A reused thread stack may bring a few resident pages with it; never
+        // the 2,048 an array frame's stack probes touch.
+        assert!(before <= 16, "{before} pages resident before any write");
+        assert!(after >= 4 && after <= before + 4, "{before} then {after}");
+    }
+
+    #[test]
+    #[cfg(all(
+        target_os = "linux",
+        any(target_env = "gnu", target_env = "musl"),
+        not(miri)
+    ))]
+    fn the_guard_page_is_accessible_again_once_the_buffers_are_done() {
+        // The C library keeps thread stacks for reuse, so the guard above the
+        // buffers must not outlive them. A second, larger set of buffers at
+        // the same bottom covers the first one's guard page: writing all of
+        // it faults if that page were still inaccessible.
+        std::thread::Builder::new()
+            .stack_size(STACK_MARGIN + (4 << 20))
+            .spawn(|| {
+                let (mut first, mut second) = (0, 0);
+                let ran = bottom::with_stack_bottom(1 << 20, &mut |b| first = b.as_ptr().addr());
+                assert!(ran, "the stack's bottom is available");
+                let ran = bottom::with_stack_bottom(2 << 20, &mut |b| {
+                    b.fill(MaybeUninit::new(7));
+                    second = b.as_ptr().addr();
+                });
+                assert!(ran, "the stack's bottom is available again");
+                assert_eq!(first, second, "both at the bottom of the stack");
+            })
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     #[test]
