@@ -18,5 +18,7 @@ pub mod manual;
 pub mod progress;
 pub mod report;
 pub mod sim;
+#[allow(unsafe_code)]
+pub mod simd;
 pub mod strategy;
 pub mod units;

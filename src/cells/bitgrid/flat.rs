@@ -1,0 +1,287 @@
+//! # The flat kernel: one round over the grid's words as one array
+//!
+//! The margin makes the rows of a grid one flat array. Column 0 and column
+//! `64 * width_words - 1` are empty, so the carry that `west(X)` takes from
+//! the word before a row's first word (bit 63 of the row above's last word)
+//! and the carry `east(X)` takes from the word after a row's last word are
+//! always zero: word `i`'s neighbours are simply words `i - 1` and `i + 1`,
+//! and the rows above and below are words `i - w` and `i + w`. So the round
+//! of the [module documentation](super#one-round-whole-words-at-a-time) is
+//! two passes of straight-line loops over runs of consecutive words, whatever
+//! the width, which the compiler vectorizes (four words per AVX2 operation,
+//! row boundaries included):
+//!
+//! 1. **plan**: every word's four proposal planes, from the nine words around
+//!    it;
+//! 2. **resolve**: every new word, from the planes of the words one and two
+//!    rows up and down and one word either side.
+//!
+//! The planes live in a scratch array on the stack of `N` words per plane,
+//! for `N` among [`TIERS`], the smallest that holds the whole grid or twenty
+//! of its rows. Grids taller than that are done in chunks of rows; a chunk's
+//! plan pass covers two more rows on either side (and a word either end), the
+//! rows its resolve pass reads. Grids wider than [`MAX_WIDTH`] words, whose
+//! single row would not fit, take [the strip kernel](super::strips).
+
+use super::Frame;
+use crate::simd::{self, Kernel, Level};
+
+/// The scratch sizes, in words per plane (the largest is 256 KiB of stack for
+/// the four planes, so a round fits in a default 2 MiB thread stack).
+const TIERS: [usize; 5] = [256, 512, 1024, 2048, 8192];
+
+/// The widest grid, in words per row, that the flat kernel takes: a chunk of
+/// one row needs the planes of five rows and two words.
+pub(super) const MAX_WIDTH: usize = (TIERS[TIERS.len() - 1] - 2) / 5;
+
+/// Runs the round of `frame` into `out` (the new grid's zeroed words) with
+/// first direction `first % 4`, compiled for `level`; returns how many elves
+/// moved. `frame.w` must be at most [`MAX_WIDTH`].
+pub(super) fn step(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Level) -> usize {
+    let (w, h) = (frame.w, frame.h);
+    // The whole grid with its halo of two rows and a word, or twenty rows.
+    let want = h
+        .saturating_add(4)
+        .saturating_mul(w)
+        .saturating_add(2)
+        .min(w.saturating_mul(20).saturating_add(2));
+    let tier = TIERS
+        .iter()
+        .position(|&t| t >= want)
+        .unwrap_or(TIERS.len() - 1);
+    match (tier, first % 4) {
+        (0, f) => dispatch::<256>(frame, out, f, level),
+        (1, f) => dispatch::<512>(frame, out, f, level),
+        (2, f) => dispatch::<1024>(frame, out, f, level),
+        (3, f) => dispatch::<2048>(frame, out, f, level),
+        (_, f) => dispatch::<8192>(frame, out, f, level),
+    }
+}
+
+/// [`step`] with the scratch size fixed. Never inlined, so that each size's
+/// planes get a frame of their own: a round on a small grid does not enter
+/// (and probe) the largest tier's 256 KiB frame.
+#[inline(never)]
+fn dispatch<const N: usize>(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Level) -> usize {
+    match first {
+        0 => simd::run(level, Round::<N, 0> { frame, out }),
+        1 => simd::run(level, Round::<N, 1> { frame, out }),
+        2 => simd::run(level, Round::<N, 2> { frame, out }),
+        _ => simd::run(level, Round::<N, 3> { frame, out }),
+    }
+}
+
+/// One round with `N`-word planes and first direction `FIRST`.
+struct Round<'a, 'f, const N: usize, const FIRST: usize> {
+    /// What the round reads.
+    frame: &'a Frame<'f>,
+    /// The new grid's words.
+    out: &'a mut [u64],
+}
+
+impl<const N: usize, const FIRST: usize> Kernel for Round<'_, '_, N, FIRST> {
+    type Output = usize;
+
+    #[inline(always)]
+    fn run(self) -> usize {
+        let Frame {
+            cur,
+            w,
+            h,
+            out_w,
+            dy,
+            dw,
+        } = *self.frame;
+        if w == 0 || h == 0 || cur.len() < w * h || (N - 2) / w < 5 {
+            return 0;
+        }
+        let rows_per_chunk = (N - 2) / w - 4;
+        let mut planes = Planes::<N> {
+            n: [0; N],
+            s: [0; N],
+            w: [0; N],
+            e: [0; N],
+        };
+        let mut moved = 0;
+        let mut r0 = 0;
+        while r0 < h {
+            let r1 = h.min(r0 + rows_per_chunk);
+            planes.plan::<FIRST>(cur, w, h, r0, r1);
+            // Plane index 2w + 1 is word r0 * w.
+            let at = 2 * w + 1;
+            let here = &cur[r0 * w..r1 * w];
+            if out_w == w {
+                // Same width: the new rows are one run of words too.
+                let start = (r0 + dy) * w;
+                let dst = &mut self.out[start..start + here.len()];
+                moved += planes.resolve(w, at, here, dst);
+            } else {
+                for (k, row) in here.chunks_exact(w).enumerate() {
+                    let start = (r0 + k + dy) * out_w + dw;
+                    let dst = &mut self.out[start..start + w];
+                    moved += planes.resolve(w, at + k * w, row, dst);
+                }
+            }
+            r0 = r1;
+        }
+        moved
+    }
+}
+
+/// The proposal planes of a chunk: index `j` is grid word `r0 * w - 2w - 1 + j`.
+struct Planes<const N: usize> {
+    /// Elves that propose north.
+    n: [u64; N],
+    /// Elves that propose south.
+    s: [u64; N],
+    /// Elves that propose west.
+    w: [u64; N],
+    /// Elves that propose east.
+    e: [u64; N],
+}
+
+impl<const N: usize> Planes<N> {
+    /// The plan pass for rows `r0..r1`: the planes of grid words
+    /// `r0 * w - 2w - 1 .. r1 * w + 2w + 1`, zero for words outside the grid
+    /// and in its first and last rows (the margin has no elves).
+    #[inline(always)]
+    fn plan<const FIRST: usize>(&mut self, cur: &[u64], w: usize, h: usize, r0: usize, r1: usize) {
+        let n = w * h;
+        // Grid word of plane index 0, and the number of plane words.
+        let base = (r0 * w) as isize - (2 * w) as isize - 1;
+        let len = ((r1 - r0 + 4) * w + 2).min(N);
+        // Words with elves that may propose: rows 1 ..= h - 2.
+        let lo = (w as isize).clamp(base, base + len as isize);
+        let hi = ((n.saturating_sub(w)) as isize).clamp(lo, base + len as isize);
+        let (jlo, jhi) = ((lo - base) as usize, (hi - base) as usize);
+        for plane in [&mut self.n, &mut self.s, &mut self.w, &mut self.e] {
+            plane[..jlo].fill(0);
+            plane[jhi..len].fill(0);
+        }
+        if jhi <= jlo {
+            return;
+        }
+        // The interior reads words i - w - 1 ..= i + w + 1, all in the grid
+        // except for the first and last word of rows 1 ..= h - 2 (word w
+        // and n - w - 1), which take the one-word path.
+        let (first, last) = (lo as usize, hi as usize - 1);
+        let mut from = first;
+        let mut to = last + 1;
+        if first == w {
+            self.plan_one::<FIRST>(cur, w, first, jlo);
+            from += 1;
+        }
+        if last == n - w - 1 && last >= from {
+            self.plan_one::<FIRST>(cur, w, last, jhi - 1);
+            to -= 1;
+        }
+        if to > from {
+            let j = (from as isize - base) as usize;
+            self.plan_run::<FIRST>(cur, w, from, to - from, j);
+        }
+    }
+
+    /// The planes of grid words `i .. i + m` into plane words `j ..`; every
+    /// word they read is in the grid.
+    #[inline(always)]
+    fn plan_run<const FIRST: usize>(&mut self, cur: &[u64], w: usize, i: usize, m: usize, j: usize) {
+        let up = &cur[i - w - 1..i - w + m + 1];
+        let mid = &cur[i - 1..i + m + 1];
+        let down = &cur[i + w - 1..i + w + m + 1];
+        let pn = &mut self.n[j..j + m];
+        let ps = &mut self.s[j..j + m];
+        let pw = &mut self.w[j..j + m];
+        let pe = &mut self.e[j..j + m];
+        for k in 0..m {
+            let p = propose::<FIRST>(
+                [up[k], up[k + 1], up[k + 2]],
+                [mid[k], mid[k + 1], mid[k + 2]],
+                [down[k], down[k + 1], down[k + 2]],
+            );
+            pn[k] = p[0];
+            ps[k] = p[1];
+            pw[k] = p[2];
+            pe[k] = p[3];
+        }
+    }
+
+    /// The planes of grid word `i` into plane word `j`, reading zero outside
+    /// the grid.
+    fn plan_one<const FIRST: usize>(&mut self, cur: &[u64], w: usize, i: usize, j: usize) {
+        let at = |k: isize| {
+            usize::try_from(i as isize + k)
+                .ok()
+                .and_then(|k| cur.get(k).copied())
+                .unwrap_or(0)
+        };
+        let w = w as isize;
+        let p = propose::<FIRST>(
+            [at(-w - 1), at(-w), at(-w + 1)],
+            [at(-1), at(0), at(1)],
+            [at(w - 1), at(w), at(w + 1)],
+        );
+        self.n[j] = p[0];
+        self.s[j] = p[1];
+        self.w[j] = p[2];
+        self.e[j] = p[3];
+    }
+
+    /// The resolve pass for the run of grid words `here` (plane index `at`
+    /// is `here[0]`; rows are `w` words) into `dst`; returns how many elves
+    /// left.
+    #[inline(always)]
+    fn resolve(&self, w: usize, at: usize, here: &[u64], dst: &mut [u64]) -> usize {
+        let m = here.len().min(dst.len());
+        let (n_here, n_down1, n_down2) = (&self.n[at..at + m], &self.n[at + w..at + w + m], &self.n[at + 2 * w..at + 2 * w + m]);
+        let (s_here, s_up1, s_up2) = (&self.s[at..at + m], &self.s[at - w..at - w + m], &self.s[at - 2 * w..at - 2 * w + m]);
+        // West proposals of this word and the next; east of the one before
+        // and this one.
+        let pw = &self.w[at..at + m + 1];
+        let pe = &self.e[at - 1..at + m];
+        let here = &here[..m];
+        let dst = &mut dst[..m];
+        let mut moved = 0usize;
+        for k in 0..m {
+            let (pn, ps) = (n_here[k], s_here[k]);
+            let (w_here, w_next) = (pw[k], pw[k + 1]);
+            let (e_prev, e_here) = (pe[k], pe[k + 1]);
+            // North moves cancelled by a south proposal two rows up, and so on.
+            let gone_ns = (pn & !s_up2[k]) | (ps & !n_down2[k]);
+            let e_two_west = (e_here << 2) | (e_prev >> 62);
+            let w_two_east = (w_here >> 2) | (w_next << 62);
+            let gone_we = (w_here & !e_two_west) | (e_here & !w_two_east);
+            let gone = gone_ns | gone_we;
+            // Arrivals: a lone proposal for a cell moves, two cancel (XOR).
+            let in_ns = n_down1[k] ^ s_up1[k];
+            let in_we = ((w_here >> 1) | (w_next << 63)) ^ ((e_here << 1) | (e_prev >> 63));
+            dst[k] = (here[k] & !gone) | in_ns | in_we;
+            moved += gone.count_ones() as usize;
+        }
+        moved
+    }
+}
+
+/// The proposals `[north, south, west, east]` of the word `mid[1]`, with the
+/// words west and east of it and the same three of the rows above and below.
+#[inline(always)]
+fn propose<const FIRST: usize>(up: [u64; 3], mid: [u64; 3], down: [u64; 3]) -> [u64; 4] {
+    // Each cell's west neighbour: the word shifted east, with the carry from
+    // the word to the west; the east neighbour likewise.
+    let west = |x: [u64; 3]| (x[1] << 1) | (x[0] >> 63);
+    let east = |x: [u64; 3]| (x[1] >> 1) | (x[2] << 63);
+    let (uw, ue) = (west(up), east(up));
+    let (mw, me) = (west(mid), east(mid));
+    let (dw, de) = (west(down), east(down));
+    let north = uw | up[1] | ue;
+    let south = dw | down[1] | de;
+    let sides = [north, south, uw | mw | dw, ue | me | de];
+    let mut rest = mid[1] & (north | south | mw | me);
+    let mut p = [0u64; 4];
+    for i in 0..4 {
+        let d = (FIRST + i) % 4;
+        let take = rest & !sides[d];
+        p[d] = take;
+        rest &= !take;
+    }
+    p
+}

@@ -1,0 +1,653 @@
+//! # Bit grid: the elves as rows of `u64` words in one block
+//!
+//! [`BitGrid`] stores the elves as a dense bitmap over a rectangle of the
+//! plane: `height` rows of `width_words` little-endian `u64` words each, the
+//! rows one after the other. The cell `(x, y)` is bit `c % 64` of word
+//! `row * width_words + c / 64`, where `row = y - y0` and `c = x - x0`, so bit
+//! 0 of a word is its westernmost cell. The rectangle always leaves **at least
+//! one empty cell on every side** of the elves (the *margin*): rows `0` and
+//! `height - 1` and columns `0` and `64 * width_words - 1` are empty, so a
+//! round never needs to look outside the grid, and an elf's move always lands
+//! inside it.
+//!
+//! ## One round, whole words at a time
+//!
+//! For a row `C` with the rows `A` above and `B` below, `west(X)` is `X`
+//! shifted one cell east (each cell sees its west neighbour; the carry comes
+//! from bit 63 of the previous word) and `east(X)` the opposite. Then, per
+//! word, with `V = A | C | B`:
+//!
+//! * north is free where `A | west(A) | east(A)` is clear, south likewise with
+//!   `B`, west where `west(V)` is clear, east where `east(V)` is clear;
+//! * an elf is *active* where any of those four is set (some neighbour);
+//! * the proposal planes `pN`, `pS`, `pW`, `pE` take the active elves in the
+//!   round's order of directions, each plane keeping only the elves no earlier
+//!   direction took.
+//!
+//! Two elves only ever propose the same cell from opposite sides, two cells
+//! apart. So a north move from row `r` is cancelled by a south proposal from
+//! row `r - 2` (`pN[r] & !pS[r - 2]`), a south move by `pN[r + 2]`, a west move
+//! by `pE` two cells to the west, an east move by `pW` two cells to the east.
+//! The new row `r` is
+//!
+//! ```text
+//! (C & !moved) | (pN[r + 1] ^ pS[r - 1]) | (pW one cell east ^ pE one cell west)
+//! ```
+//!
+//! (an XOR because two proposals for the same cell cancel each other), and the
+//! number of elves that moved is the popcount of `moved` (`u64::count_ones`).
+//!
+//! The pass goes down the rows once: each row's `X`, `west(X)`, `east(X)` and
+//! `X | west(X) | east(X)` are computed once, when the row is loaded, into a
+//! ring of three rows; the proposal planes of five consecutive rows live in a
+//! second ring; row `r` is written as soon as the proposals of row `r + 2`
+//! are known. Both rings are fixed arrays on the stack (about 8.7 KiB), so
+//! rows wider than [`STRIP_WORDS`] words are done in vertical strips of that
+//! many words, each with one halo word on either side. There is no per-elf
+//! loop, and no memory besides the stack and the two grids' blocks.
+//!
+//! ## Sizes and the byte formula
+//!
+//! A grid of [`GridDims`] takes **`width_words * height * 8` bytes**
+//! ([`BitGrid::bytes_for`]), allocated as one block with
+//! `try_reserve_exact`; that is exactly the block the allocator sees (no
+//! rounding, no header). [`BitGrid::dims_for`] gives the smallest rows that
+//! hold the points with a margin of one: `height = rows + 2`,
+//! `width_words = ceil((columns + 2) / 64)`, `x0 = min_x - 1`,
+//! `y0 = min_y - 1` (spare bits are at the east end). An input without elves
+//! gets a grid of one word and one row.
+//!
+//! ## Growth rule
+//!
+//! [`BitGrid::try_step_in`] sizes the new grid from the old one, before the
+//! round: it grows the grid by **one row** at the top if row 1 holds an elf,
+//! by one row at the bottom if row `height - 2` does, by **one word** (64
+//! columns, `x0 - 64`) on the west if column 1 does and by one word on the
+//! east if column `64 * width_words - 2` does. Those are the only elves that
+//! can step onto the margin, so the new grid keeps the margin (the rule is
+//! conservative: it also grows when such an elf stays put). Grids never
+//! shrink.
+
+use core::fmt;
+
+use crate::alloc::{AllocVec, Allocator};
+use crate::grid::Point2D;
+
+mod flat;
+mod strips;
+
+use crate::simd::Level;
+
+/// Which code runs a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RoundKernel {
+    /// [The flat kernel](flat), compiled for a SIMD level; grids wider than
+    /// [`flat::MAX_WIDTH`] words take the strips instead.
+    Flat(Level),
+    /// [The strip kernel](strips), with strips of this many words (at most
+    /// [`STRIP_WORDS`]; tests use narrow strips to exercise the halos).
+    Strips(usize),
+}
+
+/// What one round reads and where it writes.
+struct Frame<'a> {
+    /// The old grid's words.
+    cur: &'a [u64],
+    /// Old words per row.
+    w: usize,
+    /// Old rows.
+    h: usize,
+    /// New words per row.
+    out_w: usize,
+    /// Rows added at the top of the new grid (0 or 1).
+    dy: usize,
+    /// Words added on the west of the new grid (0 or 1).
+    dw: usize,
+}
+
+
+/// The widest strip of words one pass of a round handles; wider rows are done
+/// in several strips. 32 words are 2048 columns, so real inputs take one.
+pub const STRIP_WORDS: usize = 32;
+
+/// Bits per word.
+const BITS: usize = 64;
+
+/// The size and place of a [`BitGrid`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridDims {
+    /// x of the grid's westmost column (bit 0 of each row's first word).
+    pub x0: i32,
+    /// y of the grid's northmost row.
+    pub y0: i32,
+    /// Words per row; the grid is `64 * width_words` cells wide.
+    pub width_words: usize,
+    /// Rows.
+    pub height: usize,
+}
+
+impl GridDims {
+    /// The dims of a grid without elves: one word, one row, at the origin.
+    pub const EMPTY: Self = Self {
+        x0: 0,
+        y0: 0,
+        width_words: 1,
+        height: 1,
+    };
+
+    /// The number of words: `width_words * height`, if it does not overflow.
+    #[must_use]
+    pub fn words(self) -> Option<usize> {
+        self.width_words.checked_mul(self.height)
+    }
+
+    /// Width in cells: `64 * width_words`, if it does not overflow.
+    #[must_use]
+    pub fn width_cells(self) -> Option<usize> {
+        self.width_words.checked_mul(BITS)
+    }
+
+    /// Whether a grid of these dims can exist: at least one word and one row,
+    /// every cell's coordinates fit in `i32`, and its block is at most
+    /// `isize::MAX` bytes.
+    #[must_use]
+    pub fn is_valid(self) -> bool {
+        let (Some(width), Some(bytes)) = (
+            self.width_cells(),
+            self.words().and_then(|w| w.checked_mul(8)),
+        ) else {
+            return false;
+        };
+        // The last column and row, in i128 so that nothing overflows.
+        let last_x = i128::from(self.x0) + width as i128 - 1;
+        let last_y = i128::from(self.y0) + self.height as i128 - 1;
+        self.width_words > 0
+            && self.height > 0
+            && last_x <= i128::from(i32::MAX)
+            && last_y <= i128::from(i32::MAX)
+            && isize::try_from(bytes).is_ok()
+    }
+}
+
+/// Why a [`BitGrid`] could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BitGridError {
+    /// The allocator could not give the grid's block.
+    #[error("out of memory: a bit grid needs one block of {requested_bytes} bytes")]
+    Alloc {
+        /// The size of the block asked for: [`BitGrid::bytes_for`] the dims.
+        requested_bytes: usize,
+    },
+    /// The grid's coordinates or size overflow, or (from
+    /// [`BitGrid::try_copy_from`]) the source does not fit in the block.
+    #[error(
+        "the bit grid is too large: its coordinates or size overflow, or it does not fit the block"
+    )]
+    TooLarge,
+}
+
+/// The elves as a bitmap over a rectangle with an empty margin, in one block
+/// of `A`. See the [module documentation](self).
+pub struct BitGrid<A: Allocator> {
+    /// The block: `len() == capacity()`, always. Only the first `used` words
+    /// are the grid; after [`BitGrid::try_copy_from`] the rest is stale.
+    words: AllocVec<u64, A>,
+    /// Where the grid is and how big.
+    dims: GridDims,
+    /// `dims.width_words * dims.height`.
+    used: usize,
+    /// The number of elves (set bits).
+    len: usize,
+}
+
+impl<A: Allocator> fmt::Debug for BitGrid<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BitGrid")
+            .field("dims", &self.dims)
+            .field("len", &self.len)
+            .field("allocation_bytes", &self.allocation_bytes())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Allocator> BitGrid<A> {
+    /// The dims that hold `points` with a margin of at least one empty cell
+    /// on every side, so that a round never needs to look outside: see the
+    /// [module documentation](self#sizes-and-the-byte-formula).
+    /// [`GridDims::EMPTY`] when there are no points.
+    ///
+    /// `None` when the grid's coordinates or size would overflow.
+    #[must_use]
+    pub fn dims_for(points: impl Iterator<Item = Point2D>) -> Option<GridDims> {
+        let mut bounds: Option<(i32, i32, i32, i32)> = None;
+        for p in points {
+            bounds = Some(match bounds {
+                None => (p.x, p.x, p.y, p.y),
+                Some((x_lo, x_hi, y_lo, y_hi)) => {
+                    (x_lo.min(p.x), x_hi.max(p.x), y_lo.min(p.y), y_hi.max(p.y))
+                }
+            });
+        }
+        let Some((x_lo, x_hi, y_lo, y_hi)) = bounds else {
+            return Some(GridDims::EMPTY);
+        };
+        // The margin: one column and one row beyond the elves on every side.
+        let x0 = x_lo.checked_sub(1)?;
+        let y0 = y_lo.checked_sub(1)?;
+        let columns = usize::try_from(i64::from(x_hi) - i64::from(x_lo) + 3).ok()?;
+        let rows = usize::try_from(i64::from(y_hi) - i64::from(y_lo) + 3).ok()?;
+        let dims = GridDims {
+            x0,
+            y0,
+            width_words: columns.div_ceil(BITS),
+            height: rows,
+        };
+        dims.is_valid().then_some(dims)
+    }
+
+    /// The bytes of a grid of `dims`: `width_words * height * 8`, exactly the
+    /// one block it allocates. `None` for dims that are not
+    /// [valid](GridDims::is_valid).
+    #[must_use]
+    pub fn bytes_for(dims: GridDims) -> Option<usize> {
+        if !dims.is_valid() {
+            return None;
+        }
+        dims.words()?.checked_mul(8)
+    }
+
+    /// A grid of `dims` with no elves, in one block of exactly
+    /// [`bytes_for(dims)`](Self::bytes_for) bytes of `alloc`.
+    fn try_empty_in(dims: GridDims, alloc: A) -> Result<Self, BitGridError> {
+        let bytes = Self::bytes_for(dims).ok_or(BitGridError::TooLarge)?;
+        let used = dims.words().ok_or(BitGridError::TooLarge)?;
+        let mut words = AllocVec::new_in(alloc);
+        words
+            .try_reserve_exact(used)
+            .map_err(|_| BitGridError::Alloc {
+                requested_bytes: bytes,
+            })?;
+        // Within the capacity just reserved: zeroes, never reallocates.
+        words.resize(used, 0);
+        debug_assert_eq!(words.capacity(), used, "allocator-api2 reserves exactly");
+        Ok(Self {
+            words,
+            dims,
+            used,
+            len: 0,
+        })
+    }
+
+    /// The grid of `points` (duplicates count once), with the dims of
+    /// [`dims_for`](Self::dims_for), in one block of `alloc`.
+    ///
+    /// `points` is walked twice: once for the bounds, once (a clone) to set
+    /// the bits.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::TooLarge`] when the dims overflow (or the clone yields
+    /// a point outside the first walk's bounds); [`BitGridError::Alloc`] when
+    /// `alloc` cannot give the block.
+    pub fn try_from_points_in(
+        points: impl Iterator<Item = Point2D> + Clone,
+        alloc: A,
+    ) -> Result<Self, BitGridError> {
+        let dims = Self::dims_for(points.clone()).ok_or(BitGridError::TooLarge)?;
+        let mut grid = Self::try_empty_in(dims, alloc)?;
+        let (width, w) = (grid.width_cells(), dims.width_words);
+        for p in points {
+            let row = usize::try_from(i64::from(p.y) - i64::from(dims.y0)).ok();
+            let col = usize::try_from(i64::from(p.x) - i64::from(dims.x0)).ok();
+            let (Some(row), Some(col)) = (row, col) else {
+                return Err(BitGridError::TooLarge);
+            };
+            if row >= dims.height || col >= width {
+                return Err(BitGridError::TooLarge);
+            }
+            let bit = 1u64 << (col % BITS);
+            let word = &mut grid.words[row * w + col / BITS];
+            if *word & bit == 0 {
+                *word |= bit;
+                grid.len += 1;
+            }
+        }
+        Ok(grid)
+    }
+
+    /// A copy of this grid, same dims, in one block of exactly
+    /// [`bytes_for(self.dims())`](Self::bytes_for) bytes of `alloc`: what a
+    /// caller allocates when [`try_copy_from`](Self::try_copy_from) does not
+    /// fit.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::Alloc`] when `alloc` cannot give the block.
+    pub fn try_clone_in<B: Allocator>(&self, alloc: B) -> Result<BitGrid<B>, BitGridError> {
+        let mut copy = BitGrid::try_empty_in(self.dims, alloc)?;
+        copy.words.copy_from_slice(self.cells());
+        copy.len = self.len;
+        Ok(copy)
+    }
+
+    /// One round, with first direction `first_dir % 4` of N, S, W, E (round
+    /// `r`, 1-based, has `first_dir = (r - 1) % 4`).
+    ///
+    /// The new grid has this grid's dims grown as the
+    /// [growth rule](self#growth-rule) says (one row at the top or bottom, one
+    /// word on the west or east, when an elf is next to that margin) and is
+    /// allocated as one block of exactly
+    /// [`bytes_for`](Self::bytes_for)`(new.dims())` bytes in `alloc`. Returns it
+    /// and the number of elves that moved.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::TooLarge`] when the grown dims overflow;
+    /// [`BitGridError::Alloc`] when `alloc` cannot give the block.
+    pub fn try_step_in<B: Allocator>(
+        &self,
+        first_dir: usize,
+        alloc: B,
+    ) -> Result<(BitGrid<B>, usize), BitGridError> {
+        let kernel = if self.dims.width_words <= flat::MAX_WIDTH {
+            RoundKernel::Flat(Level::best())
+        } else {
+            RoundKernel::Strips(STRIP_WORDS)
+        };
+        self.step_with_in(first_dir, alloc, kernel)
+    }
+
+    /// [`try_step_in`](Self::try_step_in) with the given kernel: tests run
+    /// every kernel and level on the same grids.
+    fn step_with_in<B: Allocator>(
+        &self,
+        first_dir: usize,
+        alloc: B,
+        kernel: RoundKernel,
+    ) -> Result<(BitGrid<B>, usize), BitGridError> {
+        let d = self.dims;
+        let [top, bottom, west, east] = self.margin_touch().map(usize::from);
+        let grown = GridDims {
+            x0: d
+                .x0
+                .checked_sub(if west == 1 { 64 } else { 0 })
+                .ok_or(BitGridError::TooLarge)?,
+            y0: d
+                .y0
+                .checked_sub(i32::from(top == 1))
+                .ok_or(BitGridError::TooLarge)?,
+            width_words: d
+                .width_words
+                .checked_add(west + east)
+                .ok_or(BitGridError::TooLarge)?,
+            height: d
+                .height
+                .checked_add(top + bottom)
+                .ok_or(BitGridError::TooLarge)?,
+        };
+        let mut next = BitGrid::try_empty_in(grown, alloc)?;
+        let frame = Frame {
+            cur: self.cells(),
+            w: d.width_words,
+            h: d.height,
+            out_w: grown.width_words,
+            dy: top,
+            dw: west,
+        };
+        let out = &mut next.words[..];
+        let moved = match kernel {
+            RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => {
+                flat::step(&frame, out, first_dir, level)
+            }
+            RoundKernel::Flat(_) => frame.step_strips(out, first_dir, STRIP_WORDS),
+            RoundKernel::Strips(strip) => frame.step_strips(out, first_dir, strip),
+        };
+        next.len = self.len;
+        Ok((next, moved))
+    }
+
+    /// Whether an elf is next to the margin on the north, south, west, east.
+    fn margin_touch(&self) -> [bool; 4] {
+        let (w, h) = (self.dims.width_words, self.dims.height);
+        if self.len == 0 || h < 3 {
+            return [false; 4];
+        }
+        let cells = self.cells();
+        let row = |r: usize| &cells[r * w..(r + 1) * w];
+        let north = row(1).iter().any(|&x| x != 0);
+        let south = row(h - 2).iter().any(|&x| x != 0);
+        let (mut west, mut east) = (false, false);
+        for r in cells.chunks_exact(w) {
+            west |= r[0] & 0b10 != 0;
+            east |= r[w - 1] & (1 << 62) != 0;
+        }
+        [north, south, west, east]
+    }
+
+    /// Copies `src` (dims, elves and count) into this grid's block, for the
+    /// *tempcopy* strategy: step into a temporary buffer, copy the result back
+    /// into the persistent grid.
+    ///
+    /// It fits when `bytes_for(src.dims()) <= self.allocation_bytes()`: then
+    /// the first `bytes_for(src.dims())` bytes of the block are overwritten,
+    /// `self` takes `src`'s dims and count, the block itself is neither
+    /// reallocated nor resized (so [`allocation_bytes`](Self::allocation_bytes)
+    /// is unchanged and may exceed `bytes_for(self.dims())`), and no allocator
+    /// is called. The rest of the block keeps stale words that are never read.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::TooLarge`] when `src` does not fit; `self` is then
+    /// unchanged, and the caller reallocates (e.g. with
+    /// [`try_clone_in`](Self::try_clone_in)).
+    pub fn try_copy_from<B: Allocator>(&mut self, src: &BitGrid<B>) -> Result<(), BitGridError> {
+        let n = src.used;
+        let dst = self.words.get_mut(..n).ok_or(BitGridError::TooLarge)?;
+        dst.copy_from_slice(src.cells());
+        self.dims = src.dims;
+        self.used = n;
+        self.len = src.len;
+        Ok(())
+    }
+
+    /// Grows the block to hold `words` words, through the allocator's
+    /// `grow` (Zig's `realloc`: in place when the block is the last one of a
+    /// fixed buffer, else a new block, a copy and a free). Does nothing when
+    /// the block is already that large.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::Alloc`] with the bytes the block had to grow by, when
+    /// the allocator cannot grow it; `self` is then unchanged.
+    pub fn try_grow_block(&mut self, words: usize) -> Result<(), BitGridError> {
+        let extra = words.saturating_sub(self.words.len());
+        if extra == 0 {
+            return Ok(());
+        }
+        self.words
+            .try_reserve_exact(extra)
+            .map_err(|_| BitGridError::Alloc {
+                requested_bytes: extra.saturating_mul(8),
+            })?;
+        // The capacity is there: this only writes zeros.
+        self.words.resize(words, 0);
+        Ok(())
+    }
+
+    /// Where the grid is and how big.
+    #[must_use]
+    pub fn dims(&self) -> GridDims {
+        self.dims
+    }
+
+    /// The bytes of this grid's block: `bytes_for(self.dims())`, or more after
+    /// [`try_copy_from`](Self::try_copy_from) copied a smaller grid in.
+    #[must_use]
+    pub fn allocation_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+
+    /// The number of elves.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no elves.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Part 1: the empty cells of the smallest rectangle holding every elf,
+    /// from each row's first and last elf (`trailing_zeros`/`leading_zeros`)
+    /// and the cached count. 0 without elves.
+    #[must_use]
+    pub fn empty_ground(&self) -> u64 {
+        let w = self.dims.width_words;
+        let mut rows: Option<(usize, usize)> = None;
+        let (mut col_lo, mut col_hi) = (usize::MAX, 0);
+        for (r, row) in self.cells().chunks_exact(w).enumerate() {
+            let Some(first) = row.iter().position(|&x| x != 0) else {
+                continue;
+            };
+            let last = row.iter().rposition(|&x| x != 0).unwrap_or(first);
+            col_lo = col_lo.min(first * BITS + row[first].trailing_zeros() as usize);
+            col_hi = col_hi.max(last * BITS + (BITS - 1) - row[last].leading_zeros() as usize);
+            rows = Some(rows.map_or((r, r), |(lo, _)| (lo, r)));
+        }
+        let Some((row_lo, row_hi)) = rows else {
+            return 0;
+        };
+        let area = (row_hi - row_lo + 1) as u64 * (col_hi - col_lo + 1) as u64;
+        area.saturating_sub(self.len as u64)
+    }
+
+    /// The elves in row-major order (by `y`, then `x`): the order of sorted
+    /// `(y, x)` pairs.
+    pub fn points(&self) -> impl Iterator<Item = Point2D> + '_ {
+        Points {
+            words: self.cells().iter(),
+            w: self.dims.width_words,
+            x0: self.dims.x0,
+            y0: self.dims.y0,
+            next_row: 0,
+            next_in_row: 0,
+            base_x: 0,
+            row: 0,
+            bits: 0,
+        }
+    }
+
+    /// The grid's words (the used part of the block).
+    fn cells(&self) -> &[u64] {
+        &self.words[..self.used]
+    }
+
+    /// The grid width in cells.
+    fn width_cells(&self) -> usize {
+        self.dims.width_words * BITS
+    }
+}
+
+/// The iterator behind [`BitGrid::points`].
+struct Points<'a> {
+    /// Words not yet loaded.
+    words: core::slice::Iter<'a, u64>,
+    /// Words per row.
+    w: usize,
+    /// The grid's origin.
+    x0: i32,
+    /// The grid's origin.
+    y0: i32,
+    /// Row of the next word to load.
+    next_row: usize,
+    /// Index in its row of the next word to load.
+    next_in_row: usize,
+    /// Column of bit 0 of the word in `bits`.
+    base_x: usize,
+    /// Row of the word in `bits`.
+    row: usize,
+    /// The bits of the current word not yet yielded.
+    bits: u64,
+}
+
+impl Iterator for Points<'_> {
+    type Item = Point2D;
+
+    fn next(&mut self) -> Option<Point2D> {
+        loop {
+            if self.bits != 0 {
+                let col = self.base_x + self.bits.trailing_zeros() as usize;
+                self.bits &= self.bits - 1;
+                // A valid grid's cells all have i32 coordinates (`is_valid`),
+                // so these neither truncate nor wrap.
+                return Some(Point2D::new(
+                    self.x0.wrapping_add(col as i32),
+                    self.y0.wrapping_add(self.row as i32),
+                ));
+            }
+            self.bits = *self.words.next()?;
+            self.base_x = self.next_in_row * BITS;
+            self.row = self.next_row;
+            self.next_in_row += 1;
+            if self.next_in_row == self.w {
+                self.next_in_row = 0;
+                self.next_row += 1;
+            }
+        }
+    }
+}
+
+impl<A: Allocator> super::Generation for BitGrid<A> {
+    fn empty_ground(&self) -> u64 {
+        BitGrid::empty_ground(self)
+    }
+
+    fn positions(&self) -> Vec<Point2D> {
+        // Row-major is the sorted (y, x) order already.
+        self.points().collect()
+    }
+}
+
+impl<A: Allocator> super::Cells<A> for BitGrid<A> {
+    const WHAT: &'static str = "the bit grid";
+    const WHAT_COPY_BACK: &'static str = "more room for the bit grid's copy back";
+
+    fn try_from_elves_in(
+        elves: &crate::grid::parse::Elves<'_>,
+        alloc: A,
+    ) -> Result<Self, super::AllocFailure> {
+        Self::try_from_points_in(elves.points(), alloc).map_err(Into::into)
+    }
+
+    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), super::AllocFailure> {
+        BitGrid::try_step_in(self, crate::sim::first_direction(round), alloc).map_err(Into::into)
+    }
+
+    fn try_copy_back(&mut self, next: &Self) -> Result<(), super::AllocFailure> {
+        if self.try_copy_from(next).is_err() {
+            // The new grid is larger: grow this block (in place, when it is
+            // the last one in its buffer), then copy.
+            self.try_grow_block(next.used)?;
+            self.try_copy_from(next)?;
+        }
+        Ok(())
+    }
+}
+
+impl From<BitGridError> for super::AllocFailure {
+    fn from(e: BitGridError) -> Self {
+        let requested = match e {
+            BitGridError::Alloc { requested_bytes } => requested_bytes,
+            BitGridError::TooLarge => usize::MAX,
+        };
+        Self {
+            requested,
+            align: core::mem::align_of::<u64>(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

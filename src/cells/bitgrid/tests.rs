@@ -1,0 +1,644 @@
+use super::*;
+use crate::alloc::{Counting, FixedBufferAllocator, Global};
+use core::mem::MaybeUninit;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The reference: elves as sorted `(y, x)` pairs (row-major order).
+type Ref = BTreeSet<(i32, i32)>;
+
+/// N, S, W, E as `(dx, dy)`.
+const DIRS: [(i32, i32); 4] = [(0, -1), (0, 1), (-1, 0), (1, 0)];
+
+const LARGER: &str = "....#..\n..###.#\n#...#.#\n.#...##\n#.###..\n##.#.##\n.#..#..\n";
+const SMALL: &str = ".....\n..##.\n..#..\n.....\n..##.\n.....\n";
+
+/// One round of the puzzle, straight from its text.
+fn ref_round(elves: &Ref, first: usize) -> (Ref, usize) {
+    let occupied = |x: i32, y: i32| elves.contains(&(y, x));
+    let mut wanted: BTreeMap<(i32, i32), Vec<(i32, i32)>> = BTreeMap::new();
+    for &(y, x) in elves {
+        let crowded = (-1..=1)
+            .flat_map(|dy| (-1..=1).map(move |dx| (dx, dy)))
+            .any(|(dx, dy)| (dx, dy) != (0, 0) && occupied(x + dx, y + dy));
+        if !crowded {
+            continue;
+        }
+        for i in 0..4 {
+            let (dx, dy) = DIRS[(first + i) % 4];
+            let side = if dx == 0 {
+                [(-1, dy), (0, dy), (1, dy)]
+            } else {
+                [(dx, -1), (dx, 0), (dx, 1)]
+            };
+            if side.iter().all(|&(sx, sy)| !occupied(x + sx, y + sy)) {
+                wanted.entry((y + dy, x + dx)).or_default().push((y, x));
+                break;
+            }
+        }
+    }
+    let mut next = elves.clone();
+    let mut moved = 0;
+    for (target, sources) in wanted {
+        if let [source] = sources[..] {
+            next.remove(&source);
+            next.insert(target);
+            moved += 1;
+        }
+    }
+    (next, moved)
+}
+
+fn ref_empty_ground(elves: &Ref) -> u64 {
+    if elves.is_empty() {
+        return 0;
+    }
+    let (y_lo, y_hi) = (elves.first().unwrap().0, elves.last().unwrap().0);
+    let x_lo = elves.iter().map(|e| e.1).min().unwrap();
+    let x_hi = elves.iter().map(|e| e.1).max().unwrap();
+    let area = (i64::from(y_hi - y_lo) + 1) * (i64::from(x_hi - x_lo) + 1);
+    area as u64 - elves.len() as u64
+}
+
+fn parse(text: &str) -> Vec<Point2D> {
+    let mut points = Vec::new();
+    for (y, line) in text.lines().enumerate() {
+        for (x, c) in line.chars().enumerate() {
+            if c == '#' {
+                points.push(Point2D::new(x as i32, y as i32));
+            }
+        }
+    }
+    points
+}
+
+fn to_ref(points: &[Point2D]) -> Ref {
+    points.iter().map(|p| (p.y, p.x)).collect()
+}
+
+fn pairs<A: Allocator>(grid: &BitGrid<A>) -> Vec<(i32, i32)> {
+    grid.points().map(|p| (p.y, p.x)).collect()
+}
+
+/// Elves strictly inside the grid's edges, and the block sized as promised.
+fn assert_invariants<A: Allocator>(grid: &BitGrid<A>) {
+    let d = grid.dims();
+    let last_x = i64::from(d.x0) + (d.width_words * 64) as i64 - 1;
+    let last_y = i64::from(d.y0) + d.height as i64 - 1;
+    for p in grid.points() {
+        assert!(
+            i64::from(p.x) > i64::from(d.x0) && i64::from(p.x) < last_x,
+            "{p:?} on the margin of {d:?}"
+        );
+        assert!(
+            i64::from(p.y) > i64::from(d.y0) && i64::from(p.y) < last_y,
+            "{p:?} on the margin of {d:?}"
+        );
+    }
+    assert_eq!(grid.points().count(), grid.len());
+    assert_eq!(
+        grid.cells()
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum::<usize>(),
+        grid.len()
+    );
+    assert_eq!(Some(grid.allocation_bytes()), BitGrid::<A>::bytes_for(d));
+}
+
+/// A grown grid differs by at most one row per side and one word per side.
+fn assert_growth(old: GridDims, new: GridDims) {
+    let top = old.y0 - new.y0;
+    assert!(top == 0 || top == 1, "{old:?} -> {new:?}");
+    let bottom = new.height - old.height - top as usize;
+    assert!(bottom <= 1, "{old:?} -> {new:?}");
+    let west = old.x0 - new.x0;
+    assert!(west == 0 || west == 64, "{old:?} -> {new:?}");
+    let east = new.width_words - old.width_words - (west / 64) as usize;
+    assert!(east <= 1, "{old:?} -> {new:?}");
+}
+
+/// Every kernel a round can take: the strip kernel with strips of each of
+/// `strips` words, and the flat kernel at every SIMD level this CPU runs.
+fn kernels(strips: &[usize]) -> Vec<RoundKernel> {
+    let flat = Level::ALL.into_iter().filter(|l| l.is_available());
+    strips
+        .iter()
+        .map(|&s| RoundKernel::Strips(s))
+        .chain(flat.map(RoundKernel::Flat))
+        .collect()
+}
+
+/// Steps `points` for `rounds` rounds with every kernel of
+/// [`kernels`]`(strips)` alongside the reference, comparing everything after
+/// every round.
+fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) {
+    let mut reference = to_ref(points);
+    let kernels = kernels(strips);
+    let mut grids: Vec<BitGrid<Global>> = kernels
+        .iter()
+        .map(|_| BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap())
+        .collect();
+    for grid in &grids {
+        assert_eq!(pairs(grid), reference.iter().copied().collect::<Vec<_>>());
+        assert_eq!(grid.empty_ground(), ref_empty_ground(&reference));
+        assert_invariants(grid);
+    }
+    for round in 1..=rounds {
+        let first = (round - 1) % 4;
+        let (next, moved) = ref_round(&reference, first);
+        reference = next;
+        let expected: Vec<_> = reference.iter().copied().collect();
+        for (grid, &kernel) in grids.iter_mut().zip(&kernels) {
+            let (stepped, grid_moved) = grid.step_with_in(first, Global, kernel).unwrap();
+            assert_eq!(grid_moved, moved, "round {round}, {kernel:?}");
+            assert_eq!(pairs(&stepped), expected, "round {round}, {kernel:?}");
+            assert_eq!(stepped.empty_ground(), ref_empty_ground(&reference));
+            assert_invariants(&stepped);
+            assert_growth(grid.dims(), stepped.dims());
+            *grid = stepped;
+        }
+    }
+}
+
+/// xorshift64, for reproducible random grids.
+struct XorShift(u64);
+
+impl XorShift {
+    fn new(seed: u64) -> Self {
+        Self(seed | 1)
+    }
+
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// True with probability `p`.
+    fn chance(&mut self, p: f64) -> bool {
+        ((self.next() >> 11) as f64 / (1u64 << 53) as f64) < p
+    }
+}
+
+/// A `w` by `h` field at `(ox, oy)`, each cell an elf with probability
+/// `density`.
+fn random_field(
+    w: usize,
+    h: usize,
+    density: f64,
+    seed: u64,
+    (ox, oy): (i32, i32),
+) -> Vec<Point2D> {
+    let mut rng = XorShift::new(seed);
+    let mut points = Vec::new();
+    for y in 0..h as i32 {
+        for x in 0..w as i32 {
+            if rng.chance(density) {
+                points.push(Point2D::new(ox + x, oy + y));
+            }
+        }
+    }
+    points
+}
+
+/// Runs rounds until none moves: (part 1, part 2).
+fn solve(points: &[Point2D]) -> (u64, usize) {
+    let mut grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
+    let mut part1 = grid.empty_ground();
+    for round in 1.. {
+        let (next, moved) = grid.try_step_in((round - 1) % 4, Global).unwrap();
+        grid = next;
+        if round == 10 {
+            part1 = grid.empty_ground();
+        }
+        if moved == 0 {
+            return (part1, round);
+        }
+    }
+    unreachable!()
+}
+
+fn shape() -> impl Strategy<Value = (usize, usize)> {
+    prop_oneof![
+        4 => (1usize..=40, 1usize..=40),
+        1 => (1usize..=40, Just(1usize)),
+        1 => (Just(1usize), 1usize..=40),
+        1 => (41usize..=150, 1usize..=4),
+        1 => (1usize..=3, 41usize..=80),
+    ]
+}
+
+/// Random grids of many shapes, densities and places; optionally a full
+/// border of elves, and a lone elf to the west that moves the cluster to
+/// another bit of its words.
+fn field() -> impl Strategy<Value = Vec<Point2D>> {
+    (
+        shape(),
+        0.05f64..=0.95,
+        any::<u64>(),
+        any::<bool>(),
+        proptest::option::of((-70i32..=-2, 0i32..=40)),
+        (-100i32..100, -100i32..100),
+    )
+        .prop_map(|((w, h), density, seed, border, anchor, offset)| {
+            let mut points = random_field(w, h, density, seed, offset);
+            if border {
+                for y in 0..h as i32 {
+                    for x in 0..w as i32 {
+                        if x == 0 || y == 0 || x == w as i32 - 1 || y == h as i32 - 1 {
+                            points.push(Point2D::new(offset.0 + x, offset.1 + y));
+                        }
+                    }
+                }
+            }
+            if let Some((dx, dy)) = anchor {
+                points.push(Point2D::new(offset.0 + dx, offset.1 + dy));
+            }
+            points
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: if cfg!(miri) { 4 } else { 256 },
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    #[cfg_attr(miri, ignore = "safe code over safe Vec; the allocator's own tests cover Miri")]
+    fn random_grids_match_reference(points in field()) {
+        let rounds = if cfg!(miri) { 4 } else { 30 };
+        check_against_reference(&points, rounds, &[STRIP_WORDS, 1]);
+    }
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage"
+)]
+fn larger_example_part1_110_part2_20() {
+    assert_eq!(solve(&parse(LARGER)), (110, 20));
+}
+
+#[test]
+fn small_example_stops_moving_at_round_4() {
+    let points = parse(SMALL);
+    assert_eq!(solve(&points).1, 4);
+    check_against_reference(&points, 4, &[STRIP_WORDS]);
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "safe code, slow under Miri; the fixed-buffer tests below keep Miri coverage"
+)]
+fn larger_example_matches_reference_every_round() {
+    check_against_reference(&parse(LARGER), 25, &[STRIP_WORDS, 1]);
+}
+
+#[test]
+fn no_elves_is_one_word_and_stays_still() {
+    let grid = BitGrid::try_from_points_in(core::iter::empty(), Global).unwrap();
+    assert_eq!(grid.dims(), GridDims::EMPTY);
+    assert_eq!(
+        (grid.len(), grid.empty_ground(), grid.allocation_bytes()),
+        (0, 0, 8)
+    );
+    assert!(grid.is_empty());
+    let (next, moved) = grid.try_step_in(0, Global).unwrap();
+    assert_eq!(
+        (next.dims(), moved, next.points().count()),
+        (GridDims::EMPTY, 0, 0)
+    );
+}
+
+#[test]
+fn duplicates_count_once() {
+    let p = Point2D::new(3, -4);
+    let grid = BitGrid::try_from_points_in([p, p, p].into_iter(), Global).unwrap();
+    assert_eq!(grid.len(), 1);
+    assert_eq!(grid.points().collect::<Vec<_>>(), vec![p]);
+    assert_eq!(grid.empty_ground(), 0);
+}
+
+#[test]
+fn dims_for_leaves_a_margin_of_one() {
+    let points = [Point2D::new(-5, 10), Point2D::new(57, 12)];
+    let dims = BitGrid::<Global>::dims_for(points.into_iter()).unwrap();
+    // 63 columns + 2 = 65 cells: two words.
+    assert_eq!(
+        dims,
+        GridDims {
+            x0: -6,
+            y0: 9,
+            width_words: 2,
+            height: 5
+        }
+    );
+    assert_eq!(BitGrid::<Global>::bytes_for(dims), Some(2 * 5 * 8));
+    let single = BitGrid::<Global>::dims_for([Point2D::new(0, 0)].into_iter()).unwrap();
+    assert_eq!((single.width_words, single.height), (1, 3));
+}
+
+#[test]
+fn first_dir_wraps_modulo_4() {
+    let grid = BitGrid::try_from_points_in(parse(LARGER).into_iter(), Global).unwrap();
+    let (a, ma) = grid.try_step_in(1, Global).unwrap();
+    let (b, mb) = grid.try_step_in(5, Global).unwrap();
+    assert_eq!((pairs(&a), ma), (pairs(&b), mb));
+}
+
+#[test]
+fn growth_follows_elves_next_to_the_margin() {
+    // Two elves side by side: the round moves both north (first N).
+    let grid = BitGrid::try_from_points_in(
+        [Point2D::new(0, 0), Point2D::new(1, 0)].into_iter(),
+        Global,
+    )
+    .unwrap();
+    let d = grid.dims();
+    let (next, moved) = grid.try_step_in(0, Global).unwrap();
+    assert_eq!(moved, 2);
+    let n = next.dims();
+    // North and south both had an elf next to them (row 1 = row h - 2),
+    // the west too (column 1); the east had 62 empty columns.
+    assert_eq!((n.y0, n.height), (d.y0 - 1, d.height + 2));
+    assert_eq!((n.x0, n.width_words), (d.x0 - 64, d.width_words + 1));
+    assert_eq!(pairs(&next), vec![(-1, 0), (-1, 1)]);
+    // A lone elf stays, but the rule is conservative: the first round
+    // grows every side it is next to, and then nothing more.
+    let lone = BitGrid::try_from_points_in([Point2D::new(7, 7)].into_iter(), Global).unwrap();
+    let d = lone.dims();
+    let (grown, moved) = lone.try_step_in(0, Global).unwrap();
+    assert_eq!(moved, 0);
+    let g = grown.dims();
+    assert_eq!(
+        (g.x0, g.y0, g.width_words, g.height),
+        (d.x0 - 64, d.y0 - 1, 2, 5)
+    );
+    let (again, _) = grown.try_step_in(1, Global).unwrap();
+    assert_eq!(again.dims(), g);
+    assert_eq!(pairs(&again), vec![(7, 7)]);
+}
+
+#[test]
+fn one_block_per_grid_counted() {
+    let counting = Counting::new(Global);
+    let grid = BitGrid::try_from_points_in(parse(LARGER).into_iter(), &counting).unwrap();
+    let bytes0 = BitGrid::<Global>::bytes_for(grid.dims()).unwrap();
+    assert_eq!(counting.stats().allocs, 1);
+    assert_eq!(counting.live_bytes(), bytes0);
+    assert_eq!(grid.allocation_bytes(), bytes0);
+    let (next, _) = grid.try_step_in(0, &counting).unwrap();
+    let bytes1 = BitGrid::<Global>::bytes_for(next.dims()).unwrap();
+    assert_eq!(counting.stats().allocs, 2);
+    assert_eq!(counting.live_bytes(), bytes0 + bytes1);
+    assert_eq!(counting.resizes(), (0, 0));
+    drop(grid);
+    assert_eq!(counting.live_bytes(), bytes1);
+    let copy = next.try_clone_in(&counting).unwrap();
+    assert_eq!(
+        (counting.stats().allocs, counting.live_bytes()),
+        (3, 2 * bytes1)
+    );
+    assert_eq!(pairs(&copy), pairs(&next));
+    drop((next, copy));
+    assert_eq!((counting.stats().frees, counting.live_bytes()), (3, 0));
+}
+
+#[test]
+fn one_block_per_round_in_a_fixed_buffer() {
+    let mut buf = vec![MaybeUninit::<u8>::uninit(); 64 * 1024];
+    let fba = FixedBufferAllocator::new(&mut buf);
+    let mut grid = BitGrid::try_from_points_in(parse(LARGER).into_iter(), &fba).unwrap();
+    for round in 1..=20 {
+        let before = fba.stats();
+        let (next, _) = grid.try_step_in((round - 1) % 4, &fba).unwrap();
+        let after = fba.stats();
+        let bytes = BitGrid::<Global>::bytes_for(next.dims()).unwrap();
+        assert_eq!(after.allocs, before.allocs + 1, "round {round}");
+        assert_eq!(after.live_bytes, before.live_bytes + bytes, "round {round}");
+        let block = fba.blocks().into_iter().max_by_key(|b| b.id).unwrap();
+        assert_eq!(block.len, bytes, "round {round}");
+        assert!(block.pad < 8);
+        grid = next;
+    }
+}
+
+#[test]
+fn too_small_fixed_buffer_is_an_alloc_error() {
+    let points = parse(LARGER);
+    let dims = BitGrid::<Global>::dims_for(points.iter().copied()).unwrap();
+    let bytes = BitGrid::<Global>::bytes_for(dims).unwrap();
+    // Room for the first grid and up to 7 bytes of alignment padding in
+    // front of it, whatever the buffer's address; `tiny` is one byte short.
+    let mut buf = vec![MaybeUninit::<u8>::uninit(); bytes + 7];
+    let fba = FixedBufferAllocator::new(&mut buf);
+    let short = bytes - 1;
+    let mut small = vec![MaybeUninit::<u8>::uninit(); short];
+    let tiny = FixedBufferAllocator::new(&mut small);
+    assert_eq!(
+        BitGrid::try_from_points_in(points.iter().copied(), &tiny).unwrap_err(),
+        BitGridError::Alloc {
+            requested_bytes: bytes
+        }
+    );
+    assert_eq!(tiny.stats().failed_allocs, 1);
+    // The first grid fits; the grown one does not.
+    let grid = BitGrid::try_from_points_in(points.iter().copied(), &fba).unwrap();
+    let err = grid.try_step_in(0, &fba).unwrap_err();
+    let BitGridError::Alloc { requested_bytes } = err else {
+        panic!("{err:?}")
+    };
+    assert!(requested_bytes > bytes);
+    assert_eq!(
+        err.to_string(),
+        format!("out of memory: a bit grid needs one block of {requested_bytes} bytes")
+    );
+    assert_eq!(grid.len(), points.len(), "the old grid is intact");
+}
+
+#[test]
+fn a_far_flung_pair_fails_to_allocate_instead_of_panicking() {
+    let points = [
+        Point2D::new(-1_000_000_000, 0),
+        Point2D::new(1_000_000_000, 0),
+    ];
+    let mut buf = vec![MaybeUninit::<u8>::uninit(); 1024];
+    let fba = FixedBufferAllocator::new(&mut buf);
+    let dims = BitGrid::<Global>::dims_for(points.into_iter()).unwrap();
+    let bytes = BitGrid::<Global>::bytes_for(dims).unwrap();
+    assert_eq!(bytes, (2_000_000_003usize).div_ceil(64) * 3 * 8);
+    assert_eq!(
+        BitGrid::try_from_points_in(points.into_iter(), &fba).unwrap_err(),
+        BitGridError::Alloc {
+            requested_bytes: bytes
+        }
+    );
+}
+
+#[test]
+fn coordinates_at_the_ends_of_i32_are_too_large() {
+    for p in [
+        Point2D::new(i32::MAX, 0),
+        Point2D::new(i32::MIN, 0),
+        Point2D::new(0, i32::MAX),
+        Point2D::new(0, i32::MIN),
+        Point2D::new(i32::MAX - 10, 0),
+    ] {
+        assert_eq!(BitGrid::<Global>::dims_for([p].into_iter()), None, "{p:?}");
+        assert_eq!(
+            BitGrid::try_from_points_in([p].into_iter(), Global).unwrap_err(),
+            BitGridError::TooLarge
+        );
+    }
+    // At the edge but representable: the step that would grow past it fails.
+    let p = Point2D::new(0, i32::MIN + 1);
+    let pair = [p, Point2D::new(1, p.y)];
+    let grid = BitGrid::try_from_points_in(pair.into_iter(), Global).unwrap();
+    assert_eq!(grid.dims().y0, i32::MIN);
+    assert_eq!(
+        grid.try_step_in(0, Global).unwrap_err(),
+        BitGridError::TooLarge
+    );
+    assert!(
+        BitGrid::<Global>::bytes_for(GridDims {
+            height: usize::MAX,
+            ..GridDims::EMPTY
+        })
+        .is_none()
+    );
+    assert!(
+        BitGrid::<Global>::bytes_for(GridDims {
+            height: 0,
+            ..GridDims::EMPTY
+        })
+        .is_none()
+    );
+}
+
+#[test]
+fn copy_back_reuses_the_block_when_it_fits() {
+    let counting = Counting::new(Global);
+    let big: Vec<_> = random_field(100, 100, 0.3, 7, (0, 0));
+    let mut persistent = BitGrid::try_from_points_in(big.iter().copied(), &counting).unwrap();
+    let block = persistent.allocation_bytes();
+    let small = BitGrid::try_from_points_in(parse(LARGER).into_iter(), Global).unwrap();
+    let (stepped, _) = small.try_step_in(0, Global).unwrap();
+    persistent.try_copy_from(&stepped).unwrap();
+    assert_eq!(counting.stats().allocs, 1, "no allocation");
+    assert_eq!(persistent.allocation_bytes(), block, "same block");
+    assert_eq!(persistent.dims(), stepped.dims());
+    assert_eq!(persistent.len(), stepped.len());
+    assert_eq!(pairs(&persistent), pairs(&stepped));
+    assert_eq!(persistent.empty_ground(), stepped.empty_ground());
+    // And it steps on from there like the original.
+    let (a, ma) = persistent.try_step_in(1, Global).unwrap();
+    let (b, mb) = stepped.try_step_in(1, Global).unwrap();
+    assert_eq!((pairs(&a), ma, a.dims()), (pairs(&b), mb, b.dims()));
+}
+
+#[test]
+fn copy_back_that_does_not_fit_is_too_large_and_changes_nothing() {
+    let mut persistent = BitGrid::try_from_points_in(parse(SMALL).into_iter(), Global).unwrap();
+    let before = (
+        persistent.dims(),
+        pairs(&persistent),
+        persistent.allocation_bytes(),
+    );
+    let big =
+        BitGrid::try_from_points_in(random_field(200, 50, 0.5, 3, (0, 0)).into_iter(), Global)
+            .unwrap();
+    assert_eq!(persistent.try_copy_from(&big), Err(BitGridError::TooLarge));
+    assert_eq!(
+        (
+            persistent.dims(),
+            pairs(&persistent),
+            persistent.allocation_bytes()
+        ),
+        before
+    );
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn strips_and_word_boundaries_match_reference() {
+    // Elves around columns 60..70, 2040..2060 and 4090..4100: word and
+    // strip boundaries, with every strip width from 1 to 3 and the default.
+    let mut points = random_field(12, 12, 0.6, 11, (60, 0));
+    points.extend(random_field(20, 12, 0.6, 12, (2040, 0)));
+    points.extend(random_field(12, 12, 0.6, 13, (4090, 0)));
+    check_against_reference(&points, 15, &[STRIP_WORDS, 1, 2, 3]);
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn many_shapes_match_reference() {
+    let cases: [(&str, usize, usize, f64, usize); 8] = [
+        ("tall", 3, 200, 0.5, 20),
+        ("wide", 300, 3, 0.5, 20),
+        ("single row", 500, 1, 0.7, 20),
+        ("single column", 1, 500, 0.7, 20),
+        ("dense", 60, 60, 0.8, 20),
+        ("sparse", 150, 150, 0.03, 20),
+        ("large", 300, 300, 0.5, 3),
+        ("large sparse", 1000, 1000, 0.01, 3),
+    ];
+    for (i, (name, w, h, density, rounds)) in cases.into_iter().enumerate() {
+        let points = random_field(w, h, density, 100 + i as u64, (-(w as i32) / 2, 5));
+        eprintln!("{name}: {w}x{h} at {density}, {} elves", points.len());
+        check_against_reference(&points, rounds, &[STRIP_WORDS]);
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn full_solve_matches_reference() {
+    let points = random_field(30, 30, 0.5, 99, (0, 0));
+    let mut reference = to_ref(&points);
+    let mut rounds = 0;
+    let mut part1 = 0;
+    loop {
+        rounds += 1;
+        let (next, moved) = ref_round(&reference, (rounds - 1) % 4);
+        reference = next;
+        if rounds == 10 {
+            part1 = ref_empty_ground(&reference);
+        }
+        if moved == 0 {
+            break;
+        }
+    }
+    assert_eq!(solve(&points), (part1, rounds));
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn columns_taller_than_a_chunk_match_reference() {
+    // One word wide: the flat kernel's smallest scratch does 250 rows per
+    // chunk, so these take three chunks, and a 1-row chunk edge moves.
+    let mut points = random_field(1, 700, 0.7, 21, (3, 0));
+    points.extend(random_field(3, 640, 0.5, 22, (20, 30)));
+    check_against_reference(&points, 12, &[STRIP_WORDS]);
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn the_widest_flat_grid_and_wider_match_reference() {
+    // Exactly `flat::MAX_WIDTH` words wide (64 * MAX_WIDTH columns with the
+    // margin); elves next to both margins grow it past that within a round
+    // or two, so the flat kernel hands over to the strips.
+    let east = (64 * flat::MAX_WIDTH - 3) as i32;
+    let mut points = random_field(6, 6, 0.6, 31, (0, 0));
+    points.extend(random_field(6, 6, 0.6, 32, (east - 5, 1)));
+    points.extend(random_field(40, 4, 0.5, 33, (east / 2, 2)));
+    let grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
+    assert_eq!(grid.dims().width_words, flat::MAX_WIDTH);
+    check_against_reference(&points, 6, &[STRIP_WORDS]);
+}

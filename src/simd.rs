@@ -1,0 +1,125 @@
+//! # SIMD: which instruction set a kernel is compiled for
+//!
+//! A *kernel* ([`Kernel`]) is a plain-Rust loop written so that the compiler
+//! vectorizes it. [`run`] calls it compiled for a [`Level`]: the target's
+//! baseline (SSE2 on x86-64) or, when the CPU has it, AVX2 (256-bit lanes,
+//! four `u64` words at a time). The kernel's `run` is `#[inline(always)]`,
+//! so it is compiled again inside the AVX2 entry point with AVX2 enabled:
+//! one source, two machine-code paths, picked at run time by
+//! `is_x86_feature_detected!`. Tests run every [available](Level::is_available)
+//! level on the same inputs.
+//!
+//! This is the crate's only `unsafe` outside `src/alloc/`: the one call into
+//! the AVX2 entry point, made only after the CPU was seen to have AVX2.
+
+/// The instruction sets a kernel can be compiled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// The target's baseline (on x86-64: SSE2); always available.
+    Baseline,
+    /// x86-64 AVX2, where the CPU has it.
+    Avx2,
+}
+
+impl Level {
+    /// Every level, available or not.
+    pub const ALL: [Level; 2] = [Level::Baseline, Level::Avx2];
+
+    /// The fastest level this CPU runs.
+    #[must_use]
+    pub fn best() -> Level {
+        if Level::Avx2.is_available() {
+            Level::Avx2
+        } else {
+            Level::Baseline
+        }
+    }
+
+    /// Whether this CPU runs code compiled for this level.
+    #[must_use]
+    pub fn is_available(self) -> bool {
+        match self {
+            Level::Baseline => true,
+            Level::Avx2 => has_avx2(),
+        }
+    }
+
+    /// `baseline` or `avx2`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Baseline => "baseline",
+            Level::Avx2 => "avx2",
+        }
+    }
+}
+
+/// A loop to compile once per [`Level`]: implement `run` with
+/// `#[inline(always)]` so that it is compiled into each level's entry point.
+pub trait Kernel {
+    /// What the loop returns.
+    type Output;
+
+    /// The loop.
+    fn run(self) -> Self::Output;
+}
+
+/// Runs `kernel` compiled for `level`, or for the baseline when this CPU
+/// lacks `level`.
+#[inline]
+pub fn run<K: Kernel>(level: Level, kernel: K) -> K::Output {
+    #[cfg(target_arch = "x86_64")]
+    if level == Level::Avx2 && has_avx2() {
+        // SAFETY: `run_avx2` is compiled with AVX2 enabled, so it may only run
+        // on a CPU that has AVX2, and `has_avx2` just saw that this one does.
+        return unsafe { run_avx2(kernel) };
+    }
+    let _ = level;
+    kernel.run()
+}
+
+/// `kernel`, compiled with AVX2 enabled.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn run_avx2<K: Kernel>(kernel: K) -> K::Output {
+    kernel.run()
+}
+
+/// Whether this CPU has AVX2 (detected once, then cached by `std`).
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Sum<'a>(&'a [u64]);
+
+    impl Kernel for Sum<'_> {
+        type Output = u64;
+
+        #[inline(always)]
+        fn run(self) -> u64 {
+            self.0.iter().map(|x| u64::from(x.count_ones())).sum()
+        }
+    }
+
+    #[test]
+    fn every_available_level_gives_the_same_result() {
+        let words: Vec<u64> = (0..1000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+        let want: u64 = words.iter().map(|x| u64::from(x.count_ones())).sum();
+        for level in Level::ALL {
+            assert_eq!(run(level, Sum(&words)), want, "{level:?}");
+        }
+        assert!(Level::best().is_available());
+        assert!(Level::Baseline.is_available());
+    }
+}
