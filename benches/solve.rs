@@ -32,7 +32,7 @@ use day23::cells::bitgrid::BitGrid;
 use day23::cells::zigmap::ZigMap;
 use day23::engine::{Limits, solve_cells};
 use day23::grid::parse;
-use day23::sim::{ElfSet, PointSet, first_direction, step, try_new_set_in};
+use day23::sim::{ElfSet, PointSet, PointSink, first_direction, step, try_new_set_in};
 use day23::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
 
 /// The benchmarked inputs: a name and the bytes.

@@ -73,8 +73,8 @@ pub fn try_new_set_in<A: Allocator>(n: usize, alloc: A) -> Result<ElfSet<A>, Try
     Ok(set)
 }
 
-/// What the round rules need of a table of elves: membership, the elves,
-/// and, for the new generation, inserting into room reserved for every elf.
+/// What the round rules need of a table of elves: membership and the elves
+/// (the new generation is a [`PointSink`]).
 pub trait PointSet {
     /// How many elves the table holds.
     fn len(&self) -> usize;
@@ -90,6 +90,19 @@ pub trait PointSet {
     /// The elves, in table order.
     fn points(&self) -> impl Iterator<Item = Point2D> + '_;
 
+    /// [`neighbour_mask`] of `p`: eight probes, unless the set can read the
+    /// eight neighbours faster (the bit grid reads three words).
+    #[inline(always)]
+    fn neighbours(&self, p: Point2D) -> u8
+    where
+        Self: Sized,
+    {
+        neighbour_mask(self, p)
+    }
+}
+
+/// Where [`step`] writes the elves' new positions.
+pub trait PointSink {
     /// Adds `p` (once: a point already there is left alone). The table was
     /// reserved for every elf, so this never allocates.
     fn insert(&mut self, p: Point2D);
@@ -110,7 +123,9 @@ impl<S: BuildHasher, A: Allocator> PointSet for HashSet<Point2D, S, A> {
     fn points(&self) -> impl Iterator<Item = Point2D> + '_ {
         self.iter().copied()
     }
+}
 
+impl<S: BuildHasher, A: Allocator> PointSink for HashSet<Point2D, S, A> {
     #[inline]
     fn insert(&mut self, p: Point2D) {
         HashSet::insert(self, p);
@@ -216,18 +231,19 @@ pub const fn first_direction(round: usize) -> usize {
 /// proposal, and only when it proposes to move, one probe two cells ahead;
 /// only when an elf stands there, five more probes for that elf's proposal
 /// (see the [module documentation](self)).
-pub fn step(elves: &impl PointSet, next: &mut impl PointSet, round: usize) -> usize {
-    debug_assert!(next.is_empty());
+pub fn step(elves: &impl PointSet, next: &mut impl PointSink, round: usize) -> usize {
     let proposals = &PROPOSALS[first_direction(round)];
     let mut moved = 0;
-    for p in elves.points() {
+    // `for_each`, not `for`: a set's `fold` may walk its elves faster than
+    // `next` (the bit grid's tiles do).
+    elves.points().for_each(|p| {
         let mut to = p;
         if let Some(d) = move_with(elves, proposals, p) {
             to = p + DIRECTIONS[usize::from(d)];
             moved += 1;
         }
         next.insert(to);
-    }
+    });
     moved
 }
 
@@ -235,7 +251,7 @@ pub fn step(elves: &impl PointSet, next: &mut impl PointSet, round: usize) -> us
 /// in the round whose proposal table is `proposals`, or `None` if it stays.
 #[inline(always)]
 fn move_with(elves: &impl PointSet, proposals: &[u8; 256], p: Point2D) -> Option<u8> {
-    let d = proposals[usize::from(neighbour_mask(elves, p))];
+    let d = proposals[usize::from(elves.neighbours(p))];
     let &step = DIRECTIONS.get(usize::from(d))?;
     let across = p + step + step;
     // Opposite directions differ in their lowest bit: N/S = 0/1, W/E = 2/3.

@@ -114,7 +114,9 @@ mod tests {
 
     #[test]
     fn every_available_level_gives_the_same_result() {
-        let words: Vec<u64> = (0..1000u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+        let words: Vec<u64> = (0..1000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
         let want: u64 = words.iter().map(|x| u64::from(x.count_ones())).sum();
         for level in Level::ALL {
             assert_eq!(run(level, Sum(&words)), want, "{level:?}");

@@ -51,7 +51,7 @@ use super::{AllocFailure, Cells, Generation, sorted};
 use crate::alloc::{AllocVec, Allocator};
 use crate::grid::Point2D;
 use crate::grid::parse::Elves;
-use crate::sim::{Hasher, PointSet, empty_ground, step};
+use crate::sim::{Hasher, PointSet, PointSink, empty_ground, step};
 
 /// Zig's `default_max_load_percentage`.
 const MAX_LOAD_PERCENTAGE: u64 = 80;
@@ -246,7 +246,9 @@ impl<A: Allocator> PointSet for ZigMap<A> {
             .filter(|&(&m, _)| m & USED != 0)
             .map(|(_, &k)| point(k))
     }
+}
 
+impl<A: Allocator> PointSink for ZigMap<A> {
     /// Zig's `putAssumeCapacity`: a point already there is left alone.
     ///
     /// # Panics

@@ -62,7 +62,12 @@ pub(super) fn step(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Leve
 /// planes get a frame of their own: a round on a small grid does not enter
 /// (and probe) the largest tier's 256 KiB frame.
 #[inline(never)]
-fn dispatch<const N: usize>(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Level) -> usize {
+fn dispatch<const N: usize>(
+    frame: &Frame<'_>,
+    out: &mut [u64],
+    first: usize,
+    level: Level,
+) -> usize {
     match first {
         0 => simd::run(level, Round::<N, 0> { frame, out }),
         1 => simd::run(level, Round::<N, 1> { frame, out }),
@@ -184,7 +189,14 @@ impl<const N: usize> Planes<N> {
     /// The planes of grid words `i .. i + m` into plane words `j ..`; every
     /// word they read is in the grid.
     #[inline(always)]
-    fn plan_run<const FIRST: usize>(&mut self, cur: &[u64], w: usize, i: usize, m: usize, j: usize) {
+    fn plan_run<const FIRST: usize>(
+        &mut self,
+        cur: &[u64],
+        w: usize,
+        i: usize,
+        m: usize,
+        j: usize,
+    ) {
         let up = &cur[i - w - 1..i - w + m + 1];
         let mid = &cur[i - 1..i + m + 1];
         let down = &cur[i + w - 1..i + w + m + 1];
@@ -232,8 +244,16 @@ impl<const N: usize> Planes<N> {
     #[inline(always)]
     fn resolve(&self, w: usize, at: usize, here: &[u64], dst: &mut [u64]) -> usize {
         let m = here.len().min(dst.len());
-        let (n_here, n_down1, n_down2) = (&self.n[at..at + m], &self.n[at + w..at + w + m], &self.n[at + 2 * w..at + 2 * w + m]);
-        let (s_here, s_up1, s_up2) = (&self.s[at..at + m], &self.s[at - w..at - w + m], &self.s[at - 2 * w..at - 2 * w + m]);
+        let (n_here, n_down1, n_down2) = (
+            &self.n[at..at + m],
+            &self.n[at + w..at + w + m],
+            &self.n[at + 2 * w..at + 2 * w + m],
+        );
+        let (s_here, s_up1, s_up2) = (
+            &self.s[at..at + m],
+            &self.s[at - w..at - w + m],
+            &self.s[at - 2 * w..at - 2 * w + m],
+        );
         // West proposals of this word and the next; east of the one before
         // and this one.
         let pw = &self.w[at..at + m + 1];

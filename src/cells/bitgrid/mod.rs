@@ -74,6 +74,7 @@ use crate::alloc::{AllocVec, Allocator};
 use crate::grid::Point2D;
 
 mod flat;
+mod sparse;
 mod strips;
 
 use crate::simd::Level;
@@ -87,7 +88,15 @@ enum RoundKernel {
     /// [The strip kernel](strips), with strips of this many words (at most
     /// [`STRIP_WORDS`]; tests use narrow strips to exercise the halos).
     Strips(usize),
+    /// [The sparse kernel](sparse): the point rules on the grid's bits.
+    Sparse,
 }
+
+/// A grid with more than this many words per elf takes the sparse kernel: the
+/// word kernels cost about a nanosecond per word, the sparse one a few tenths
+/// of one per word (the scan) and tens per elf (measured in
+/// `docs/performance.md`).
+const SPARSE_WORDS_PER_ELF: usize = 16;
 
 /// What one round reads and where it writes.
 struct Frame<'a> {
@@ -104,7 +113,6 @@ struct Frame<'a> {
     /// Words added on the west of the new grid (0 or 1).
     dw: usize,
 }
-
 
 /// The widest strip of words one pass of a round handles; wider rows are done
 /// in several strips. 32 words are 2048 columns, so real inputs take one.
@@ -198,6 +206,8 @@ pub struct BitGrid<A: Allocator> {
     used: usize,
     /// The number of elves (set bits).
     len: usize,
+    /// The tiles that may hold elves, for the sparse kernel's scan.
+    tiles: sparse::Tiles,
 }
 
 impl<A: Allocator> fmt::Debug for BitGrid<A> {
@@ -275,6 +285,7 @@ impl<A: Allocator> BitGrid<A> {
             dims,
             used,
             len: 0,
+            tiles: sparse::Tiles::none(dims),
         })
     }
 
@@ -310,6 +321,7 @@ impl<A: Allocator> BitGrid<A> {
             if *word & bit == 0 {
                 *word |= bit;
                 grid.len += 1;
+                grid.tiles.mark(row, col / BITS);
             }
         }
         Ok(grid)
@@ -327,6 +339,7 @@ impl<A: Allocator> BitGrid<A> {
         let mut copy = BitGrid::try_empty_in(self.dims, alloc)?;
         copy.words.copy_from_slice(self.cells());
         copy.len = self.len;
+        copy.tiles = self.tiles;
         Ok(copy)
     }
 
@@ -349,7 +362,9 @@ impl<A: Allocator> BitGrid<A> {
         first_dir: usize,
         alloc: B,
     ) -> Result<(BitGrid<B>, usize), BitGridError> {
-        let kernel = if self.dims.width_words <= flat::MAX_WIDTH {
+        let kernel = if self.used > self.len.saturating_mul(SPARSE_WORDS_PER_ELF) {
+            RoundKernel::Sparse
+        } else if self.dims.width_words <= flat::MAX_WIDTH {
             RoundKernel::Flat(Level::best())
         } else {
             RoundKernel::Strips(STRIP_WORDS)
@@ -401,7 +416,27 @@ impl<A: Allocator> BitGrid<A> {
             }
             RoundKernel::Flat(_) => frame.step_strips(out, first_dir, STRIP_WORDS),
             RoundKernel::Strips(strip) => frame.step_strips(out, first_dir, strip),
+            RoundKernel::Sparse => {
+                let cur = sparse::Cells {
+                    words: self.cells(),
+                    dims: d,
+                    len: self.len,
+                    tiles: &self.tiles,
+                };
+                let mut sink = sparse::Sink {
+                    words: out,
+                    dims: grown,
+                    tiles: sparse::Tiles::none(grown),
+                };
+                let moved = sparse::step(&cur, &mut sink, first_dir);
+                next.tiles = sink.tiles;
+                moved
+            }
         };
+        if !matches!(kernel, RoundKernel::Sparse) {
+            // The word kernels write every word.
+            next.tiles = sparse::Tiles::all(grown);
+        }
         next.len = self.len;
         Ok((next, moved))
     }
@@ -416,10 +451,13 @@ impl<A: Allocator> BitGrid<A> {
         let row = |r: usize| &cells[r * w..(r + 1) * w];
         let north = row(1).iter().any(|&x| x != 0);
         let south = row(h - 2).iter().any(|&x| x != 0);
+        // Only the rows of bands whose first (last) tile column is marked can
+        // hold an elf in column 1 (the last but one).
         let (mut west, mut east) = (false, false);
-        for r in cells.chunks_exact(w) {
-            west |= r[0] & 0b10 != 0;
-            east |= r[w - 1] & (1 << 62) != 0;
+        for (r, row) in cells.chunks_exact(w).enumerate() {
+            let (first, last) = self.tiles.marked_ends(r, w);
+            west |= first && row[0] & 0b10 != 0;
+            east |= last && row[w - 1] & (1 << 62) != 0;
         }
         [north, south, west, east]
     }
@@ -447,6 +485,7 @@ impl<A: Allocator> BitGrid<A> {
         self.dims = src.dims;
         self.used = n;
         self.len = src.len;
+        self.tiles = src.tiles;
         Ok(())
     }
 
@@ -526,17 +565,7 @@ impl<A: Allocator> BitGrid<A> {
     /// The elves in row-major order (by `y`, then `x`): the order of sorted
     /// `(y, x)` pairs.
     pub fn points(&self) -> impl Iterator<Item = Point2D> + '_ {
-        Points {
-            words: self.cells().iter(),
-            w: self.dims.width_words,
-            x0: self.dims.x0,
-            y0: self.dims.y0,
-            next_row: 0,
-            next_in_row: 0,
-            base_x: 0,
-            row: 0,
-            bits: 0,
-        }
+        Points::new(self.cells(), self.dims)
     }
 
     /// The grid's words (the used part of the block).
@@ -550,20 +579,35 @@ impl<A: Allocator> BitGrid<A> {
     }
 }
 
-/// The iterator behind [`BitGrid::points`].
+impl<'a> Points<'a> {
+    /// The elves of the grid `words` of `dims`, in row-major order.
+    fn new(words: &'a [u64], dims: GridDims) -> Self {
+        Self {
+            words,
+            next: 0,
+            w: dims.width_words.max(1),
+            x0: dims.x0,
+            y0: dims.y0,
+            base_x: 0,
+            row: 0,
+            bits: 0,
+        }
+    }
+}
+
+/// The iterator behind [`BitGrid::points`]. Empty words are skipped eight
+/// at a time, so a sparse grid's scan costs little more than reading it.
 struct Points<'a> {
-    /// Words not yet loaded.
-    words: core::slice::Iter<'a, u64>,
+    /// The grid's words.
+    words: &'a [u64],
+    /// Index of the next word to look at.
+    next: usize,
     /// Words per row.
     w: usize,
     /// The grid's origin.
     x0: i32,
     /// The grid's origin.
     y0: i32,
-    /// Row of the next word to load.
-    next_row: usize,
-    /// Index in its row of the next word to load.
-    next_in_row: usize,
     /// Column of bit 0 of the word in `bits`.
     base_x: usize,
     /// Row of the word in `bits`.
@@ -572,9 +616,35 @@ struct Points<'a> {
     bits: u64,
 }
 
+impl Points<'_> {
+    /// Whether every elf has been yielded.
+    fn is_done(&self) -> bool {
+        self.bits == 0 && self.next >= self.words.len()
+    }
+}
+
+/// The index of the first non-zero word of `words`.
+#[inline]
+fn first_nonzero(words: &[u64]) -> Option<usize> {
+    let mut chunks = words.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if chunk.iter().fold(0, |acc, &x| acc | x) != 0 {
+            return chunk.iter().position(|&x| x != 0).map(|k| base + k);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&x| x != 0)
+        .map(|k| base + k)
+}
+
 impl Iterator for Points<'_> {
     type Item = Point2D;
 
+    #[inline]
     fn next(&mut self) -> Option<Point2D> {
         loop {
             if self.bits != 0 {
@@ -587,14 +657,16 @@ impl Iterator for Points<'_> {
                     self.y0.wrapping_add(self.row as i32),
                 ));
             }
-            self.bits = *self.words.next()?;
-            self.base_x = self.next_in_row * BITS;
-            self.row = self.next_row;
-            self.next_in_row += 1;
-            if self.next_in_row == self.w {
-                self.next_in_row = 0;
-                self.next_row += 1;
-            }
+            let rest = self.words.get(self.next..)?;
+            let Some(skip) = first_nonzero(rest) else {
+                self.next = self.words.len();
+                return None;
+            };
+            let i = self.next + skip;
+            self.bits = rest[skip];
+            self.next = i + 1;
+            self.row = i / self.w;
+            self.base_x = (i % self.w) * BITS;
         }
     }
 }

@@ -219,4 +219,3 @@ fn resolve_row(p: [&Plans; 5], cur: &[u64], dst: &mut [u64]) -> usize {
     }
     moved
 }
-

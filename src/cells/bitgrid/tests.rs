@@ -119,13 +119,15 @@ fn assert_growth(old: GridDims, new: GridDims) {
 }
 
 /// Every kernel a round can take: the strip kernel with strips of each of
-/// `strips` words, and the flat kernel at every SIMD level this CPU runs.
+/// `strips` words, the flat kernel at every SIMD level this CPU runs, and the
+/// sparse kernel.
 fn kernels(strips: &[usize]) -> Vec<RoundKernel> {
     let flat = Level::ALL.into_iter().filter(|l| l.is_available());
     strips
         .iter()
         .map(|&s| RoundKernel::Strips(s))
         .chain(flat.map(RoundKernel::Flat))
+        .chain([RoundKernel::Sparse])
         .collect()
 }
 
@@ -135,8 +137,11 @@ fn kernels(strips: &[usize]) -> Vec<RoundKernel> {
 fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) {
     let mut reference = to_ref(points);
     let kernels = kernels(strips);
-    let mut grids: Vec<BitGrid<Global>> = kernels
-        .iter()
+    // One grid per kernel, one that takes what `try_step_in` chooses, and one
+    // that takes the next kernel every round (so the sparse kernel follows
+    // the word kernels and the other way round).
+    let runs = kernels.len() + 2;
+    let mut grids: Vec<BitGrid<Global>> = (0..runs)
         .map(|_| BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap())
         .collect();
     for grid in &grids {
@@ -149,10 +154,20 @@ fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) 
         let (next, moved) = ref_round(&reference, first);
         reference = next;
         let expected: Vec<_> = reference.iter().copied().collect();
-        for (grid, &kernel) in grids.iter_mut().zip(&kernels) {
-            let (stepped, grid_moved) = grid.step_with_in(first, Global, kernel).unwrap();
-            assert_eq!(grid_moved, moved, "round {round}, {kernel:?}");
-            assert_eq!(pairs(&stepped), expected, "round {round}, {kernel:?}");
+        for (i, grid) in grids.iter_mut().enumerate() {
+            let kernel = kernels.get(i).copied();
+            let (stepped, grid_moved) = match (kernel, i - kernels.len().min(i)) {
+                (Some(kernel), _) => grid.step_with_in(first, Global, kernel),
+                (None, 0) => grid.try_step_in(first, Global),
+                (None, _) => grid.step_with_in(first, Global, kernels[round % kernels.len()]),
+            }
+            .unwrap();
+            assert_eq!(grid_moved, moved, "round {round}, run {i} {kernel:?}");
+            assert_eq!(
+                pairs(&stepped),
+                expected,
+                "round {round}, run {i} {kernel:?}"
+            );
             assert_eq!(stepped.empty_ground(), ref_empty_ground(&reference));
             assert_invariants(&stepped);
             assert_growth(grid.dims(), stepped.dims());
@@ -186,13 +201,7 @@ impl XorShift {
 
 /// A `w` by `h` field at `(ox, oy)`, each cell an elf with probability
 /// `density`.
-fn random_field(
-    w: usize,
-    h: usize,
-    density: f64,
-    seed: u64,
-    (ox, oy): (i32, i32),
-) -> Vec<Point2D> {
+fn random_field(w: usize, h: usize, density: f64, seed: u64, (ox, oy): (i32, i32)) -> Vec<Point2D> {
     let mut rng = XorShift::new(seed);
     let mut points = Vec::new();
     for y in 0..h as i32 {
@@ -357,11 +366,9 @@ fn first_dir_wraps_modulo_4() {
 #[test]
 fn growth_follows_elves_next_to_the_margin() {
     // Two elves side by side: the round moves both north (first N).
-    let grid = BitGrid::try_from_points_in(
-        [Point2D::new(0, 0), Point2D::new(1, 0)].into_iter(),
-        Global,
-    )
-    .unwrap();
+    let grid =
+        BitGrid::try_from_points_in([Point2D::new(0, 0), Point2D::new(1, 0)].into_iter(), Global)
+            .unwrap();
     let d = grid.dims();
     let (next, moved) = grid.try_step_in(0, Global).unwrap();
     assert_eq!(moved, 2);
@@ -616,6 +623,21 @@ fn full_solve_matches_reference() {
         }
     }
     assert_eq!(solve(&points), (part1, rounds));
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn sparse_fields_match_reference() {
+    // More than 16 words per elf: `try_step_in` takes the sparse kernel. A
+    // cluster that fans out, and lone elves over a box of 3000 x 300 that
+    // spans many tiles (47 words: one word per tile column; 302 rows: eight
+    // per tile row).
+    let mut points = random_field(12, 12, 0.7, 41, (1500, 150));
+    points.extend(random_field(3000, 300, 0.0004, 42, (0, 0)));
+    points.extend([Point2D::new(0, 0), Point2D::new(2999, 299)]);
+    let grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
+    assert!(grid.used > SPARSE_WORDS_PER_ELF * grid.len(), "{grid:?}");
+    check_against_reference(&points, 40, &[STRIP_WORDS]);
 }
 
 #[test]
