@@ -34,7 +34,7 @@ use anyhow::{Context, Result};
 
 pub use self::input::{MAX_INPUT_BYTES, read_input};
 pub use self::rounds::round_line;
-pub use self::run::{RunOptions, RunOutcome, run_strategy};
+pub use self::run::{RunOptions, RunOutcome, run_strategy, stack_bytes};
 use crate::cli::{Cli, Command, GenerateArgs, SolveArgs};
 use crate::color::Colors;
 use crate::manual;
