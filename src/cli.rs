@@ -642,6 +642,17 @@ mod tests {
     }
 
     #[test]
+    fn solve_jobs_default_to_none_and_must_be_at_least_one() {
+        let jobs = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.solve.jobs);
+        assert_eq!(jobs(&["day23", "-i", "x"]).unwrap(), None);
+        assert_eq!(jobs(&["day23", "-i", "x", "-j", "2"]).unwrap(), Some(2));
+        assert_eq!(jobs(&["day23", "-i", "x", "--jobs", "1"]).unwrap(), Some(1));
+        for bad in ["0", "-1", "x", "65536"] {
+            assert!(jobs(&["day23", "-i", "x", "--jobs", bad]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn check_defaults_to_the_bundled_manifest_and_every_kind() {
         let cli = Cli::try_parse_from(["day23", "check"]).unwrap();
         let Some(Command::Check(args)) = cli.command else {
