@@ -3,7 +3,8 @@
 //! Every input of a [`Manifest`] runs under every strategy and cell kind
 //! asked for (by default all of them: the lists come from the `ValueEnum`s,
 //! so a new strategy or cell kind joins without changes here), each run on
-//! its own buffers, several at a time on the available cores. A run's
+//! its own buffers, several at a time on the available cores, as many as
+//! fit the available memory together ([`crate::jobs`]). A run's
 //! verdict compares each answer it reached with the manifest's:
 //!
 //! * **pass**: every expected answer reached, and equal;
