@@ -201,8 +201,8 @@ pub struct SolveArgs {
     /// Where each round's memory comes from: one strategy, a comma-separated
     /// list of them, or all.
     ///
-    /// With several, each runs on its own buffers of --buffer-size, one after
-    /// another on the same input, and the output compares them.
+    /// With several, each runs on its own buffers of --buffer-size on the same
+    /// input (--jobs at a time), and the output compares them.
     #[arg(
         short,
         long,
@@ -240,6 +240,16 @@ pub struct SolveArgs {
         value_parser = parse_buffer_size
     )]
     pub buffer_size: usize,
+
+    /// Runs of a comparison at a time, each on its own thread and buffers
+    /// (default: the available cores).
+    ///
+    /// The output is the same whatever N is: each run's lines wait until the
+    /// runs before it are done. Fewer run at once when their buffers together
+    /// would exceed the memory available (MemAvailable), down to one at a
+    /// time. --jobs 1 runs them one after another.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
 
     /// Stop after this many rounds, even without both answers.
     #[arg(long, value_name = "N")]
@@ -629,6 +639,17 @@ mod tests {
             Cli::try_parse_from(ok).unwrap().command,
             Some(Command::Generate(_))
         ));
+    }
+
+    #[test]
+    fn solve_jobs_default_to_none_and_must_be_at_least_one() {
+        let jobs = |args: &[&str]| Cli::try_parse_from(args).map(|cli| cli.solve.jobs);
+        assert_eq!(jobs(&["day23", "-i", "x"]).unwrap(), None);
+        assert_eq!(jobs(&["day23", "-i", "x", "-j", "2"]).unwrap(), Some(2));
+        assert_eq!(jobs(&["day23", "-i", "x", "--jobs", "1"]).unwrap(), Some(1));
+        for bad in ["0", "-1", "x", "65536"] {
+            assert!(jobs(&["day23", "-i", "x", "--jobs", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

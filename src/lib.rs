@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod generate;
 pub mod grid;
+pub mod jobs;
 pub mod manual;
 pub mod progress;
 pub mod report;

@@ -46,7 +46,14 @@ impl Progress {
         }
     }
 
-    /// The part of the line for one strategy's run, for its observer.
+    /// Whether the line may be drawn at all (else the runs' figures are not
+    /// needed).
+    #[must_use]
+    pub fn is_enabled(&self) -> bool {
+        self.bar.is_some()
+    }
+
+    /// The part of the line for one strategy's run, fed its rounds in order.
     #[must_use]
     pub fn run(&self, strategy: String) -> RunProgress {
         let mut prefix = self.done.join(" | ");

@@ -49,7 +49,16 @@ pub(super) fn layout_width(flag: Option<u16>) -> usize {
         .clamp(40, 1000)
 }
 
-/// The layout pictures of one invocation, over all its runs.
+/// Where a run's pictures go: its lines, and the place of the legend.
+pub(super) trait Pictures {
+    /// One line of text.
+    fn line(&mut self, line: std::fmt::Arguments<'_>);
+    /// The legend goes here, unless an earlier run has drawn it.
+    fn legend(&mut self);
+}
+
+/// The layout pictures of one invocation, over all its runs: the legend,
+/// drawn once, before the first picture of a buffer.
 #[derive(Debug)]
 pub(super) struct LayoutSink {
     options: LayoutOptions,
@@ -64,34 +73,56 @@ impl LayoutSink {
         }
     }
 
-    /// The pictures of one run of `strategy` (which copies the new set back
-    /// when `copies_back`).
-    pub(super) fn run(&mut self, strategy: &'static str, copies_back: bool) -> LayoutRun<'_> {
-        LayoutRun {
-            sink: self,
-            strategy,
-            copies_back,
-            said_no_layout: false,
-            phases: Vec::new(),
+    /// When and how wide the pictures are drawn.
+    pub(super) fn options(&self) -> LayoutOptions {
+        self.options
+    }
+
+    /// Draws the legend where a run asked for it ([`Pictures::legend`]),
+    /// if no run has before.
+    pub(super) fn legend<W: Write>(&mut self, printer: &mut RoundPrinter<W>) {
+        if !self.legend_printed {
+            self.legend_printed = true;
+            printer.write_line(format_args!("{}", layout::LEGEND));
+            if self.options.mode == LayoutMode::Phases {
+                printer.write_line(format_args!("{}", layout::PHASES_LEGEND));
+            }
         }
     }
 }
 
 /// The pictures of one run.
-pub(super) struct LayoutRun<'s> {
-    sink: &'s mut LayoutSink,
+#[derive(Debug)]
+pub(super) struct LayoutRun {
+    options: LayoutOptions,
     strategy: &'static str,
     copies_back: bool,
     said_no_layout: bool,
+    /// Whether this run has asked for the legend (the first run that draws
+    /// a buffer gets it).
+    asked_legend: bool,
     /// The current round's phase pictures, drawn with its round line.
     phases: Vec<(&'static str, BufferLayout)>,
 }
 
-impl LayoutRun<'_> {
+impl LayoutRun {
+    /// The pictures of one run of `strategy` (which copies the new set back
+    /// when `copies_back`), drawn wherever the run sends them.
+    pub(super) fn new(options: LayoutOptions, strategy: &'static str, copies_back: bool) -> Self {
+        Self {
+            options,
+            strategy,
+            copies_back,
+            said_no_layout: false,
+            asked_legend: false,
+            phases: Vec::new(),
+        }
+    }
+
     /// Draws the buffers at `phase` of `round` if the round is drawn phase
     /// by phase; the lines wait for the round's line.
     pub(super) fn phase(&mut self, round: usize, phase: Phase, snapshot: &dyn Snapshot) {
-        let options = self.sink.options;
+        let options = self.options;
         if options.mode != LayoutMode::Phases || !options.draws(round) {
             return;
         }
@@ -104,13 +135,13 @@ impl LayoutRun<'_> {
     /// Draws the round if it is one to draw; returns whether the round's
     /// line was written with the picture (else the caller writes it, if it
     /// writes round lines).
-    pub(super) fn round<W: Write>(
+    pub(super) fn round(
         &mut self,
-        printer: &mut RoundPrinter<W>,
+        out: &mut dyn Pictures,
         stats: &RoundStats,
         snapshot: &dyn Snapshot,
     ) -> bool {
-        let options = self.sink.options;
+        let options = self.options;
         if !options.draws(stats.round) {
             return false;
         }
@@ -118,7 +149,7 @@ impl LayoutRun<'_> {
         if layouts.is_empty() {
             if !self.said_no_layout {
                 self.said_no_layout = true;
-                printer.write_line(format_args!(
+                out.line(format_args!(
                     "No layout for {}: it has no buffer, only the global heap.",
                     self.strategy
                 ));
@@ -126,17 +157,14 @@ impl LayoutRun<'_> {
             return false;
         }
         let phases = options.mode == LayoutMode::Phases;
-        if !self.sink.legend_printed {
-            self.sink.legend_printed = true;
-            printer.write_line(format_args!("{}", layout::LEGEND));
-            if phases {
-                printer.write_line(format_args!("{}", layout::PHASES_LEGEND));
-            }
+        if !self.asked_legend {
+            self.asked_legend = true;
+            out.legend();
         }
-        printer.write_line(format_args!("{}", round_line(stats)));
+        out.line(format_args!("{}", round_line(stats)));
         if !phases {
             for l in &layouts {
-                printer.write_line(format_args!("{}", layout::line(l, options.width)));
+                out.line(format_args!("{}", layout::line(l, options.width)));
             }
             return true;
         }
@@ -148,7 +176,7 @@ impl LayoutRun<'_> {
         };
         let span = pictures.iter().map(|(_, l)| l.end_index).max().unwrap_or(0);
         for (label, l) in &pictures {
-            printer.write_line(format_args!(
+            out.line(format_args!(
                 "{}",
                 layout::labelled_line(label, l, options.width, span)
             ));

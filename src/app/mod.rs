@@ -6,10 +6,12 @@
 //!    with every kind of cells), how they show themselves, what they share;
 //! 2. `exports`: every output file created before any work starts;
 //! 3. `input`: the input read, bounded and checked as it arrives;
-//! 4. `run`: the strategies run one after another, each on a thread whose
-//!    stack holds its own buffers, feeding the sinks as the rounds complete:
-//!    `rounds` (the write-up's `Round i memuse: N` lines), `layout`
-//!    (pictures of the buffers), the progress line and the trace;
+//! 4. `run`: the runs go concurrently (`--jobs` at a time, within the
+//!    available memory: [`crate::jobs`]), each on a thread whose stack holds
+//!    its own buffers, and feed the sinks in plan order as the rounds
+//!    complete, exactly as one after another would: `rounds` (the
+//!    write-up's `Round i memuse: N` lines), `layout` (pictures of the
+//!    buffers), the progress line, the report and the trace;
 //! 5. `exports` again: the answers, the summary table or the `--format`
 //!    export, and the SVG plot, all drawn from the [`Comparison`] of the runs.
 //!
@@ -34,7 +36,7 @@ use anyhow::{Context, Result};
 
 pub use self::input::{MAX_INPUT_BYTES, read_input};
 pub use self::rounds::round_line;
-pub use self::run::{RunOptions, RunOutcome, run_strategy};
+pub use self::run::{RunOptions, RunOutcome, run_strategy, stack_bytes};
 use crate::cli::{Cli, Command, GenerateArgs, SolveArgs};
 use crate::color::Colors;
 use crate::manual;

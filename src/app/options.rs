@@ -52,6 +52,8 @@ pub(super) struct Plan {
     pub(super) view: View,
     /// What every run shares (its `cells` is set per run).
     pub(super) options: RunOptions,
+    /// `--jobs`: runs at a time (`None`: the available cores).
+    pub(super) jobs: Option<usize>,
 }
 
 impl Plan {
@@ -128,6 +130,7 @@ impl Plan {
             runs,
             view,
             options,
+            jobs: args.jobs.map(usize::from),
         }))
     }
 }

@@ -7,7 +7,8 @@
 //!   elves that moved and in which direction, computed from the rules' own
 //!   code ([`crate::sim::move_of`]) on the positions the engine reports. All
 //!   runs play the same rounds, so a round's moves are taken from the first
-//!   run that completes it;
+//!   run that completes it (runs go concurrently: the first in time, behind
+//!   a lock);
 //! * for every run, every buffer's layout at each phase of each round,
 //!   each distinct layout stored once and referred to by number.
 //!
@@ -15,6 +16,7 @@
 //! end, the same data every other output is drawn from.
 
 use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Result, bail};
 
@@ -29,6 +31,15 @@ use crate::sim::{ElfSet, move_of};
 /// The report of one invocation, over all its runs.
 #[derive(Debug, Default)]
 pub(super) struct ReportSink {
+    /// The elves and their moves, recorded by whichever run gets there first.
+    pub(super) moves: Mutex<Moves>,
+    /// Per run, in order.
+    pub(super) runs: Vec<RunLayouts>,
+}
+
+/// The elves of every round, as moves.
+#[derive(Debug, Default)]
+pub(super) struct Moves {
     /// The elves after round 0, in (y, x) order: elf `i` is the `i`-th.
     initial: Vec<Point2D>,
     /// Where each elf is after the last round in `moves`.
@@ -36,15 +47,13 @@ pub(super) struct ReportSink {
     /// Per round 1, 2, ...: the elves that moved, by number, with their
     /// direction (index into [`crate::grid::point::DIRECTIONS`]).
     moves: Vec<Vec<(u32, u8)>>,
-    /// Per run, in order.
-    runs: Vec<RunLayouts>,
     /// A broken invariant seen while recording (reported at the end).
     error: Option<String>,
 }
 
 /// One run's layouts.
 #[derive(Debug, Default)]
-struct RunLayouts {
+pub(super) struct RunLayouts {
     buffers: Vec<(&'static str, usize)>,
     copies_back: bool,
     /// Each distinct layout once.
@@ -70,14 +79,17 @@ impl RunLayouts {
 }
 
 impl ReportSink {
-    /// The recording of the next run (which copies the new set back when
-    /// `copies_back`).
-    pub(super) fn run(&mut self, copies_back: bool) -> ReportRun<'_> {
-        self.runs.push(RunLayouts {
-            copies_back,
-            ..RunLayouts::default()
-        });
-        ReportRun { sink: self }
+    /// The recording of a run (which copies the new set back when
+    /// `copies_back`), sharing the elves' moves with the other runs; its
+    /// layouts go to [`ReportSink::runs`] in order when it is done.
+    pub(super) fn run(moves: &Mutex<Moves>, copies_back: bool) -> ReportRun<'_> {
+        ReportRun {
+            moves,
+            layouts: RunLayouts {
+                copies_back,
+                ..RunLayouts::default()
+            },
+        }
     }
 
     /// The page for `comparison`, whose runs are the ones recorded, in order.
@@ -86,7 +98,11 @@ impl ReportSink {
     ///
     /// An invariant broke while recording (a bug).
     pub(super) fn page(self, comparison: &Comparison, table: String) -> Result<Page<'_>> {
-        if let Some(error) = self.error {
+        let moves = self
+            .moves
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(error) = moves.error {
             bail!("could not record the report: {error}; this is a bug in day23");
         }
         let runs = comparison
@@ -104,12 +120,14 @@ impl ReportSink {
         Ok(Page {
             comparison,
             table,
-            initial: self.initial,
-            moves: self.moves,
+            initial: moves.initial,
+            moves: moves.moves,
             runs,
         })
     }
+}
 
+impl Moves {
     /// Records round `round`'s moves if no run has yet: the elves at the
     /// last recorded round are `self.at`, those after `round` are `after`.
     fn record_moves(&mut self, round: usize, after: &[Point2D]) {
@@ -147,20 +165,21 @@ impl ReportSink {
 }
 
 /// The recording of one run.
-pub(super) struct ReportRun<'s> {
-    sink: &'s mut ReportSink,
+pub(super) struct ReportRun<'m> {
+    moves: &'m Mutex<Moves>,
+    layouts: RunLayouts,
 }
 
 impl ReportRun<'_> {
-    fn layouts(&mut self) -> &mut RunLayouts {
-        let last = self.sink.runs.len() - 1;
-        &mut self.sink.runs[last]
+    /// The run's layouts, once it is done.
+    pub(super) fn into_layouts(self) -> RunLayouts {
+        self.layouts
     }
 
     /// Records the buffers at a phase of the current round (phases come in
     /// [`Phase::ALL`]'s order).
     pub(super) fn phase(&mut self, snapshot: &dyn Snapshot) {
-        let run = self.layouts();
+        let run = &mut self.layouts;
         for l in snapshot.layouts() {
             let i = run.intern(&l);
             run.pending.push(i);
@@ -170,7 +189,7 @@ impl ReportRun<'_> {
     /// Records a completed round.
     pub(super) fn round(&mut self, round: usize, snapshot: &dyn Snapshot) {
         let layouts = snapshot.layouts();
-        let run = self.layouts();
+        let run = &mut self.layouts;
         if round == 0 {
             run.buffers = layouts.iter().map(|l| (l.name, l.capacity_bytes)).collect();
             // Round 0 has no phases: its end, three times.
@@ -182,14 +201,13 @@ impl ReportRun<'_> {
             let pending = std::mem::take(&mut run.pending);
             run.frames.extend(pending);
         }
-        if round == 0 && self.sink.initial.is_empty() {
-            self.sink.initial = snapshot.elves();
-            self.sink.at = (0u32..)
-                .zip(&self.sink.initial)
-                .map(|(i, &p)| (p, i))
-                .collect();
-        } else if round == self.sink.moves.len() + 1 {
-            self.sink.record_moves(round, &snapshot.elves());
+        // A run that panicked while holding the lock left whole rounds only.
+        let mut moves = self.moves.lock().unwrap_or_else(PoisonError::into_inner);
+        if round == 0 && moves.initial.is_empty() {
+            moves.initial = snapshot.elves();
+            moves.at = (0u32..).zip(&moves.initial).map(|(i, &p)| (p, i)).collect();
+        } else if round == moves.moves.len() + 1 {
+            moves.record_moves(round, &snapshot.elves());
         }
     }
 }

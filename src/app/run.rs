@@ -1,26 +1,33 @@
 //! # Running the strategies
 //!
 //! [`run_strategy`] runs one strategy on a thread whose stack holds its
-//! buffers. [`run_all`] runs every run of a [`Plan`] one after another, each
-//! watched by a [`RunObserver`] that records its rounds and feeds the sinks
-//! (round lines, layout pictures, the HTML report, progress, trace), and
-//! gathers the reports
-//! into a [`Comparison`].
+//! buffers. [`run_all`] runs the runs of a [`Plan`] concurrently, up to
+//! `--jobs` at a time and as many as fit the available memory
+//! ([`crate::jobs`]), each watched by a [`RunObserver`] that records its
+//! rounds and turns them into text (round lines, layout pictures) and
+//! progress figures. This thread takes them in plan order, a run as soon as
+//! every run before it is done, and feeds the sinks (the output, the legend,
+//! the progress line, the trace, the HTML report) exactly as if the runs had
+//! gone one after another; then it gathers the reports into a [`Comparison`].
 
 use std::io::Write;
+use std::ops::ControlFlow;
 
 use anyhow::{Context, Result};
 
 use super::exports::{OutFile, write_trace};
-use super::layout::{LayoutRun, LayoutSink};
+use super::layout::{LayoutRun, LayoutSink, Pictures};
 use super::options::{Plan, Run, View};
-use super::report::{ReportRun, ReportSink};
+use super::report::{ReportRun, ReportSink, RunLayouts};
 use super::rounds::{RoundPrinter, round_line};
-use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
+use crate::alloc::{
+    BUFFER_ALIGN, FixedBufferAllocator, Trace, TraceEvent, stack_class_bytes, with_stack_buffers,
+};
 use crate::answers::Answers;
 use crate::cli::{CellKind, StrategyKind};
 use crate::engine::{Limits, Observer, Phase, Snapshot, solve_cells};
 use crate::error::{OutOfMemory, SolveError};
+use crate::jobs::{Delivery, Outbox, Pool, run_in_order};
 use crate::progress::{Progress, RunProgress};
 use crate::report::{Comparison, Outcome, RoundStats, RunReport};
 use crate::strategy::{Heap, Leaky, PingPong, TempCopy};
@@ -60,11 +67,8 @@ pub fn run_strategy(
     observer: &mut (dyn Observer + Send),
 ) -> Result<RunOutcome> {
     let size = options.buffer_size;
-    let buffers: &[usize] = match kind {
-        StrategyKind::Leaky => &[size],
-        StrategyKind::TempCopy | StrategyKind::PingPong => &[size, size],
-        StrategyKind::Heap => &[],
-    };
+    let buffers = buffer_sizes(kind, size);
+    let buffers = buffers.as_slice();
     let limits = options.limits;
     let tracing = options.trace;
     let cells = options.cells;
@@ -109,6 +113,30 @@ pub fn run_strategy(
     Ok(outcome)
 }
 
+/// The sizes of the buffers `kind` gets.
+fn buffer_sizes(kind: StrategyKind, buffer_size: usize) -> Vec<usize> {
+    match kind {
+        StrategyKind::Leaky => vec![buffer_size],
+        StrategyKind::TempCopy | StrategyKind::PingPong => vec![buffer_size, buffer_size],
+        StrategyKind::Heap => Vec::new(),
+    }
+}
+
+/// The bytes a run of `kind` holds for its buffers of `buffer_size` bytes:
+/// the stack frame that [`run_strategy`] gives them (`usize::MAX` when no
+/// frame is that large). The heap strategy's sets, on the global heap, are
+/// not counted.
+#[must_use]
+pub fn stack_bytes(kind: StrategyKind, buffer_size: usize) -> usize {
+    buffer_sizes(kind, buffer_size)
+        .iter()
+        .try_fold(0usize, |acc, &s| {
+            acc.checked_add(s.checked_next_multiple_of(BUFFER_ALIGN)?)
+        })
+        .and_then(stack_class_bytes)
+        .unwrap_or(usize::MAX)
+}
+
 /// The buffers a strategy gets, for messages.
 fn buffer_names(kind: StrategyKind) -> &'static str {
     match kind {
@@ -140,19 +168,67 @@ pub(super) struct Sinks<'a, W: Write> {
     pub(super) report: Option<ReportSink>,
 }
 
-/// Watches one strategy's run: records every round, prints round lines and
-/// layout pictures, and feeds the progress line.
-struct RunObserver<'p, W: Write> {
-    printer: &'p mut RoundPrinter<W>,
-    print_rounds: bool,
-    layout: Option<LayoutRun<'p>>,
-    report: Option<ReportRun<'p>>,
-    rounds: Vec<RoundStats>,
-    elves: Option<usize>,
-    progress: RunProgress,
+/// What a run sends while it goes, in the order it happens.
+#[derive(Debug)]
+enum Event {
+    /// Lines of text: round lines and layout pictures.
+    Text(Vec<u8>),
+    /// The layout legend goes here, unless an earlier run has drawn it.
+    Legend,
+    /// A completed round, for the progress line.
+    Round(RoundStats),
 }
 
-impl<W: Write> Observer for RunObserver<'_, W> {
+/// What a run leaves when it is done.
+#[derive(Debug)]
+struct Finished {
+    outcome: RunOutcome,
+    rounds: Vec<RoundStats>,
+    elves: Option<usize>,
+    layouts: Option<RunLayouts>,
+}
+
+/// A run's text, sent a round at a time.
+#[derive(Debug)]
+struct RunText {
+    buf: Vec<u8>,
+    outbox: Outbox<Event>,
+}
+
+impl RunText {
+    /// Sends the text written since the last time.
+    fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            self.outbox.send(Event::Text(std::mem::take(&mut self.buf)));
+        }
+    }
+}
+
+impl Pictures for RunText {
+    fn line(&mut self, line: std::fmt::Arguments<'_>) {
+        // Writing to a `Vec` cannot fail.
+        let _ = writeln!(self.buf, "{line}");
+    }
+
+    fn legend(&mut self) {
+        self.flush();
+        self.outbox.send(Event::Legend);
+    }
+}
+
+/// Watches one strategy's run: records every round, and sends its round
+/// lines, layout pictures and progress figures.
+struct RunObserver<'m> {
+    out: RunText,
+    print_rounds: bool,
+    send_rounds: bool,
+    layout: Option<LayoutRun>,
+    report: Option<ReportRun<'m>>,
+    rounds: Vec<RoundStats>,
+    elves: Option<usize>,
+}
+
+impl Observer for RunObserver<'_> {
     fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
         if stats.round == 0 {
             self.elves = Some(snapshot.elves().len());
@@ -160,16 +236,18 @@ impl<W: Write> Observer for RunObserver<'_, W> {
         let drawn = self
             .layout
             .as_mut()
-            .is_some_and(|l| l.round(self.printer, stats, snapshot));
+            .is_some_and(|l| l.round(&mut self.out, stats, snapshot));
         if !drawn && self.print_rounds {
-            self.printer
-                .write_line(format_args!("{}", round_line(stats)));
+            self.out.line(format_args!("{}", round_line(stats)));
         }
         if let Some(report) = &mut self.report {
             report.round(stats.round, snapshot);
         }
         self.rounds.push(stats.clone());
-        self.progress.round(stats);
+        self.out.flush();
+        if self.send_rounds {
+            self.out.outbox.send(Event::Round(stats.clone()));
+        }
     }
 
     fn phase(&mut self, round: usize, phase: Phase, snapshot: &dyn Snapshot) {
@@ -182,37 +260,119 @@ impl<W: Write> Observer for RunObserver<'_, W> {
     }
 }
 
-/// Runs every run of `plan` on `input`, one after another, and compares them;
-/// with the first out-of-memory error of a run, if any.
+/// Runs every run of `plan` on `input`, `--jobs` at a time, and compares
+/// them; with the first out-of-memory error of a run in plan order, if any.
+/// Every output is the same whatever `--jobs` is.
 ///
 /// # Errors
 ///
 /// A run's buffers cannot be provided, the input is invalid, or the trace
-/// cannot be written.
-pub(super) fn run_all<W: Write + Send>(
+/// cannot be written: the first such error in plan order (the runs after
+/// it are not reported).
+pub(super) fn run_all<W: Write>(
     plan: &Plan,
     input: &[u8],
     sinks: &mut Sinks<'_, W>,
 ) -> Result<(Comparison, Option<OutOfMemory>)> {
     let mut reports = Vec::with_capacity(plan.runs.len());
+    let mut layouts = Vec::with_capacity(plan.runs.len());
     let mut failure = None;
-    for (i, run) in plan.runs.iter().enumerate() {
-        if !plan.view.single && plan.view.layout.is_some() {
-            if i > 0 {
-                sinks.printer.write_line(format_args!(""));
+    let mut error = None;
+    let Sinks {
+        printer,
+        layout,
+        progress,
+        trace,
+        report,
+    } = sinks;
+    let (view, options) = (plan.view, plan.options);
+    let moves = report.as_ref().map(|r| &r.moves);
+    let (layout_options, send_rounds) = (
+        layout.as_ref().map(LayoutSink::options),
+        progress.is_enabled(),
+    );
+    let pool = Pool::new(plan.jobs);
+    // The run being delivered, and its part of the progress line.
+    let mut current: Option<(usize, RunProgress)> = None;
+    run_in_order(
+        &plan.runs,
+        pool,
+        |run| stack_bytes(run.kind, options.buffer_size),
+        |run, outbox| {
+            let observer = RunObserver {
+                out: RunText {
+                    buf: Vec::new(),
+                    outbox,
+                },
+                print_rounds: view.print_rounds,
+                send_rounds,
+                layout: layout_options.map(|o| {
+                    LayoutRun::new(o, run.kind.name(), run.kind == StrategyKind::TempCopy)
+                }),
+                report: moves.map(|m| ReportSink::run(m, run.kind == StrategyKind::TempCopy)),
+                rounds: Vec::new(),
+                elves: None,
+            };
+            watch(run, input, &options, observer)
+        },
+        |i, delivery| {
+            let run = &plan.runs[i];
+            if current.as_ref().is_none_or(|&(k, _)| k != i) {
+                if !view.single && view.layout.is_some() {
+                    if i > 0 {
+                        printer.write_line(format_args!(""));
+                    }
+                    printer.write_line(format_args!(
+                        "{}:",
+                        heading(run.kind, &run.label, options.buffer_size)
+                    ));
+                }
+                current = Some((i, progress.run(run.label.clone())));
             }
-            sinks.printer.write_line(format_args!(
-                "{}:",
-                heading(run.kind, &run.label, plan.options.buffer_size)
-            ));
-        }
-        let options = RunOptions {
-            cells: run.cells,
-            ..plan.options
-        };
-        let (report, error) = run_one(run, input, &plan.name, &options, plan.view, sinks)?;
-        reports.push(report);
-        failure = failure.or(error);
+            let result = match delivery {
+                Delivery::Message(Event::Text(bytes)) => {
+                    printer.write_bytes(&bytes);
+                    return ControlFlow::Continue(());
+                }
+                Delivery::Message(Event::Legend) => {
+                    if let Some(layout) = layout.as_mut() {
+                        layout.legend(printer);
+                    }
+                    return ControlFlow::Continue(());
+                }
+                Delivery::Message(Event::Round(stats)) => {
+                    if let Some((_, p)) = &mut current {
+                        p.round(&stats);
+                    }
+                    return ControlFlow::Continue(());
+                }
+                Delivery::Done(result) => result.and_then(|finished| {
+                    let options = RunOptions {
+                        cells: run.cells,
+                        ..options
+                    };
+                    finish(run, &plan.name, &options, view, finished, trace, progress)
+                }),
+            };
+            match result {
+                Ok((report, run_layouts, oom)) => {
+                    reports.push(report);
+                    layouts.extend(run_layouts);
+                    failure = failure.take().or(oom);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    error = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        },
+    );
+    if let Some(e) = error {
+        return Err(e);
+    }
+    if let Some(report) = report {
+        report.runs = layouts;
     }
     // A run that ran out in round 0 never parsed the input: count the elves here.
     let elves = reports
@@ -228,35 +388,46 @@ pub(super) fn run_all<W: Write + Send>(
     Ok((comparison, failure))
 }
 
-/// Runs one run with the observers `view` asks for; its report (with the elf
-/// count it saw, 0 if it never parsed) and, if a buffer ran out, why.
-fn run_one<W: Write + Send>(
+/// Runs `run` watched by `observer` (on this job's thread).
+fn watch(
     run: &Run,
     input: &[u8],
+    options: &RunOptions,
+    mut observer: RunObserver<'_>,
+) -> Result<Finished> {
+    let options = RunOptions {
+        cells: run.cells,
+        ..*options
+    };
+    let outcome = run_strategy(run.kind, input, &options, &mut observer)?;
+    Ok(Finished {
+        outcome,
+        rounds: observer.rounds,
+        elves: observer.elves,
+        layouts: observer.report.map(ReportRun::into_layouts),
+    })
+}
+
+/// Takes a run that is done (on the delivering thread, in plan order): its
+/// trace, its line of progress, its report and layouts, and, if a buffer
+/// ran out, why.
+fn finish(
+    run: &Run,
     name: &str,
     options: &RunOptions,
     view: View,
-    sinks: &mut Sinks<'_, W>,
-) -> Result<(RunReport, Option<OutOfMemory>)> {
+    finished: Finished,
+    trace: &mut Option<OutFile>,
+    progress: &mut Progress,
+) -> Result<(RunReport, Option<RunLayouts>, Option<OutOfMemory>)> {
     let (kind, label) = (run.kind, run.label.as_str());
-    let mut observer = RunObserver {
-        printer: sinks.printer,
-        print_rounds: view.print_rounds,
-        layout: sinks
-            .layout
-            .as_mut()
-            .map(|l| l.run(kind.name(), kind == StrategyKind::TempCopy)),
-        report: sinks
-            .report
-            .as_mut()
-            .map(|r| r.run(kind == StrategyKind::TempCopy)),
-        rounds: Vec::new(),
-        elves: None,
-        progress: sinks.progress.run(label.to_owned()),
-    };
-    let outcome = run_strategy(kind, input, options, &mut observer)?;
-    let (rounds, elves) = (observer.rounds, observer.elves);
-    if let Some(out) = &mut sinks.trace {
+    let Finished {
+        outcome,
+        rounds,
+        elves,
+        layouts,
+    } = finished;
+    if let Some(out) = trace {
         let prefix = if view.single { "" } else { label };
         write_trace(out, prefix, &outcome.trace)?;
     }
@@ -270,7 +441,7 @@ fn run_one<W: Write + Send>(
         }
         Err(e) => return Err(e.into()),
     };
-    sinks.progress.finish_run(match ending {
+    progress.finish_run(match ending {
         Outcome::OutOfMemory { round, .. } => {
             format!("{label}: out of memory in round {round}")
         }
@@ -286,5 +457,5 @@ fn run_one<W: Write + Send>(
         answers,
         rounds,
     );
-    Ok((report, failure))
+    Ok((report, layouts, failure))
 }

@@ -3,7 +3,8 @@
 //! Every input of a [`Manifest`] runs under every strategy and cell kind
 //! asked for (by default all of them: the lists come from the `ValueEnum`s,
 //! so a new strategy or cell kind joins without changes here), each run on
-//! its own buffers, several at a time on the available cores. A run's
+//! its own buffers, several at a time on the available cores, as many as
+//! fit the available memory together ([`crate::jobs`]). A run's
 //! verdict compares each answer it reached with the manifest's:
 //!
 //! * **pass**: every expected answer reached, and equal;
@@ -27,18 +28,18 @@ pub mod manifest;
 use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 pub use self::manifest::{Entry, Manifest};
-use crate::app::{ExitCode, RunOptions, run_strategy};
+use crate::app::{ExitCode, RunOptions, run_strategy, stack_bytes};
 use crate::cli::{CellKind, CheckArgs, StrategyKind};
 use crate::color::{self, Colors};
 use crate::engine::{Limits, PART1_ROUNDS, Snapshot};
 use crate::error::{OutOfMemory, SolveError};
+use crate::jobs::{Delivery, Outbox, Pool, run_in_order};
 use crate::report::{Answers, RoundStats};
 use crate::units::thousands;
 
@@ -218,10 +219,8 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
             }
         }
     }
-    let threads = args
-        .jobs
-        .map_or_else(available_cores, usize::from)
-        .min(jobs.len());
+    let pool = Pool::new(args.jobs.map(usize::from));
+    let threads = pool.threads.min(jobs.len());
 
     let mut out = Lines::default();
     out.line(&format!(
@@ -244,7 +243,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         label: jobs.iter().map(|j| j.label().len()).max().unwrap_or(0),
     };
     let start = Instant::now();
-    let results = run_all(&manifest, &jobs, args.buffer_size, threads, |check| {
+    let results = run_all(&manifest, &jobs, args.buffer_size, pool, |check| {
         out.line(&line(&manifest, check, widths, colors.stdout));
     })?;
     let wall = start.elapsed();
@@ -300,11 +299,6 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// The cores this process may use (1 if unknown).
-fn available_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
-}
-
 /// Column widths of the run lines.
 #[derive(Debug, Clone, Copy)]
 struct Widths {
@@ -330,64 +324,44 @@ fn line(manifest: &Manifest, check: &RunCheck, widths: Widths, colored: bool) ->
     )
 }
 
-/// Runs every job on `threads` threads; calls `done` for each result in
-/// job order, as soon as it and every one before it are done.
+/// Runs every job on `pool`; calls `done` for each result in job order, as
+/// soon as it and every one before it are done.
 ///
 /// # Errors
 ///
-/// The first run that could not start; the runs still going finish first,
-/// and no more start.
+/// The first run (in job order) that could not start; the runs still going
+/// finish first, and no more start.
 pub fn run_all(
     manifest: &Manifest,
     jobs: &[Job],
     buffer_size: usize,
-    threads: usize,
+    pool: Pool,
     mut done: impl FnMut(&RunCheck),
 ) -> Result<Vec<RunCheck>> {
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = mpsc::channel();
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            let tx = tx.clone();
-            let (next, stop) = (&next, &stop);
-            scope.spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&job) = jobs.get(i) else { break };
-                    let result = run_job(&manifest.entries[job.input], job, buffer_size);
-                    if result.is_err() {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                    if tx.send((i, result)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut slots: Vec<Option<RunCheck>> = vec![None; jobs.len()];
-        let mut printed = 0;
-        let mut error = None;
-        for (i, result) in rx {
-            match result {
-                Ok(check) => slots[i] = Some(check),
-                Err(e) => {
-                    error.get_or_insert(e);
-                }
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut error = None;
+    run_in_order(
+        jobs,
+        pool,
+        |job| stack_bytes(job.strategy, buffer_size),
+        |&job, _: Outbox<()>| run_job(&manifest.entries[job.input], job, buffer_size),
+        |_, delivery| match delivery {
+            Delivery::Message(()) => ControlFlow::Continue(()),
+            Delivery::Done(Ok(check)) => {
+                done(&check);
+                results.push(check);
+                ControlFlow::Continue(())
             }
-            while let Some(Some(check)) = slots.get(printed) {
-                if error.is_none() {
-                    done(check);
-                }
-                printed += 1;
+            Delivery::Done(Err(e)) => {
+                error = Some(e);
+                ControlFlow::Break(())
             }
-        }
-        match error {
-            Some(e) => Err(e),
-            None => Ok(slots.into_iter().flatten().collect()),
-        }
-    })
+        },
+    );
+    match error {
+        Some(e) => Err(e),
+        None => Ok(results),
+    }
 }
 
 /// Runs one job and compares its answers with the entry's.

@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod compare;
 mod conventions;
+mod jobs;
 mod memory;
 mod phases;
 mod reference;
