@@ -20,6 +20,7 @@
 //! This module is the one place that knows the available cores
 //! ([`available_cores`]).
 
+use crate::alloc::mem_available;
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -29,15 +30,6 @@ use std::sync::mpsc;
 #[must_use]
 pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// `MemAvailable` in bytes, where the system tells it.
-#[must_use]
-pub fn mem_available() -> Option<usize> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
-    kib.checked_mul(1024)
 }
 
 /// How many jobs may run at once.

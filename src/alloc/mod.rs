@@ -81,7 +81,8 @@ pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
 pub use counting::Counting;
 pub use stack::{
-    BUFFER_ALIGN, MAX_STACK_BYTES, StackError, parse_size, stack_class_bytes, with_stack_buffers,
+    BUFFER_ALIGN, MAX_STACK_BYTES, StackError, mem_available, parse_size, stack_class_bytes,
+    with_stack_buffers,
 };
 
 /// An allocator the tool can report on: the buffers of the strategies, and

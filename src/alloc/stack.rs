@@ -412,7 +412,8 @@ fn advise_huge_pages(frame: usize) {
 fn advise_huge_pages(_frame: usize) {}
 
 /// `MemAvailable` in bytes, where the system tells it.
-fn mem_available() -> Option<usize> {
+#[must_use]
+pub fn mem_available() -> Option<usize> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -20,9 +20,7 @@ use super::layout::{LayoutRun, LayoutSink, Pictures};
 use super::options::{Plan, Run, View};
 use super::report::{ReportRun, ReportSink, RunLayouts};
 use super::rounds::{RoundPrinter, round_line};
-use crate::alloc::{
-    BUFFER_ALIGN, FixedBufferAllocator, Trace, TraceEvent, stack_class_bytes, with_stack_buffers,
-};
+use crate::alloc::{BUFFER_ALIGN, FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
 use crate::answers::Answers;
 use crate::cli::{CellKind, StrategyKind};
 use crate::engine::{Limits, Observer, Phase, Snapshot, solve_cells};
@@ -122,10 +120,10 @@ fn buffer_sizes(kind: StrategyKind, buffer_size: usize) -> Vec<usize> {
     }
 }
 
-/// The bytes a run of `kind` holds for its buffers of `buffer_size` bytes:
-/// the stack frame that [`run_strategy`] gives them (`usize::MAX` when no
-/// frame is that large). The heap strategy's sets, on the global heap, are
-/// not counted.
+/// The bytes a run of `kind` may hold for its buffers of `buffer_size` bytes:
+/// their total, 64-byte aligned (`usize::MAX` on overflow). A run touches
+/// only the pages it uses, so this is an upper bound. The heap strategy's
+/// sets, on the global heap, are not counted.
 #[must_use]
 pub fn stack_bytes(kind: StrategyKind, buffer_size: usize) -> usize {
     buffer_sizes(kind, buffer_size)
@@ -133,7 +131,6 @@ pub fn stack_bytes(kind: StrategyKind, buffer_size: usize) -> usize {
         .try_fold(0usize, |acc, &s| {
             acc.checked_add(s.checked_next_multiple_of(BUFFER_ALIGN)?)
         })
-        .and_then(stack_class_bytes)
         .unwrap_or(usize::MAX)
 }
 
