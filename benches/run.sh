@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# benches/run.sh: every timing target of issue 13 in one command.
+#
+#   bash benches/run.sh                  every block, full run counts
+#   bash benches/run.sh --quick          fewer runs (a smoke test, ~3 min)
+#   bash benches/run.sh --only shapes    one block (repeat --only for more)
+#   bash benches/run.sh --no-build       use target/release/day23 as it is
+#   DAY23=path/to/day23 bash benches/run.sh   time that binary (no build)
+#
+# Blocks (names for --only):
+#   grid     the bit grid at default flags and at -b 64KiB on the two 70x70
+#            inputs, the hash set beside them (targets: median <= 5 ms and
+#            <= 4.5 ms)
+#   faults   page faults (`perf stat -e page-faults`) of the bit grid at the
+#            default 4 MiB against -b 64KiB; user and system time come from
+#            the grid block's hyperfine figures
+#   shapes   benches/shapes/: -c bitgrid against -c hashset per shape, in one
+#            hyperfine run each (buffer from benches/shapes/rounds.sha256);
+#            a shape where the bit grid is slower is flagged SLOWER
+#   compare  --strategy all on 150x150, -j1 against the default --jobs (the
+#            block says so and is skipped when day23 has no --jobs)
+#   regress  no regressions: hash set pingpong on 70x70 -q (about 84 ms
+#            historically), per-round lines against -q (<= 5% over), and peak
+#            RSS from /usr/bin/time (<= both buffers + 4 MiB)
+#
+# Every comparison is ONE hyperfine run (-N, no shell), so its commands share
+# the machine's load; each is run once first to check its exit code and that
+# the answers agree. The hyperfine JSON goes to target/bench/<block>-<name>.json,
+# and the script ends with a markdown table (min / median / max, user and
+# system means, the ratio to the run's first command) and the load average
+# before and after. Needs hyperfine, perf, GNU time and python3.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+quick=0
+build=1
+only=()
+while (($#)); do
+  case $1 in
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    --only) only+=("${2:?--only needs a block: grid faults shapes compare regress}"); shift ;;
+    --only=*) only+=("${1#--only=}") ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+BLOCKS=(grid faults shapes compare regress)
+for b in "${only[@]}"; do
+  [[ " ${BLOCKS[*]} " == *" $b "* ]] || { echo "unknown block '$b': one of ${BLOCKS[*]}" >&2; exit 2; }
+done
+want() { ((${#only[@]} == 0)) || [[ " ${only[*]} " == *" $1 "* ]]; }
+
+for tool in hyperfine perf /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "benches/run.sh needs $tool" >&2; exit 2; }
+done
+
+if [[ -n ${DAY23:-} ]]; then
+  build=0
+else
+  DAY23="$ROOT/target/release/day23"
+fi
+if ((build)); then
+  echo "==> cargo build --release"
+  cargo build --release --quiet
+fi
+[[ -x $DAY23 ]] || { echo "no binary at $DAY23 (build it, or set DAY23)" >&2; exit 2; }
+
+OUT="$ROOT/target/bench"
+mkdir -p "$OUT"
+ROWS="$OUT/rows.tsv"     # one line per command, for the summary table
+NOTES="$OUT/notes.txt"   # free-form lines printed under the table
+: >"$ROWS"
+: >"$NOTES"
+
+# Run counts: hyperfine runs each command for at least 3 s, between MIN and
+# MAX times (a 20 s command gets MIN runs).
+if ((quick)); then MIN=2 MAX=10 WARM=1 PERF_RUNS=5; else MIN=5 MAX=60 WARM=3 PERF_RUNS=30; fi
+
+LOAD_BEFORE=$(uptime)
+echo "==> load before: $LOAD_BEFORE"
+echo "==> $("$DAY23" --version) at $DAY23 (git $(git rev-parse --short HEAD 2>/dev/null || echo '?'))"
+
+# answers CMD...: the two answer lines of a run, on one line; fails the script
+# on a non-zero exit (an out-of-memory run would otherwise be timed as fast).
+answers() {
+  local out rc=0
+  out=$("$@" 2>/dev/null) || rc=$?
+  out=$(grep '^Part' <<<"$out" | tr '\n' ' ' || true)
+  if ((rc)) || [[ -z $out ]]; then
+    echo "FAILED (exit $rc, no answers): $*" >&2
+    "$@" >/dev/null || true
+    exit 1
+  fi
+  echo "$out"
+}
+
+# bench BLOCK NAME RUNS_ARGS -- LABEL CMD LABEL CMD ...: one hyperfine run of
+# the given commands; adds their rows (ratios to the first) to $ROWS.
+bench() {
+  local block=$1 name=$2 json="$OUT/$1-$2.json"
+  shift 2
+  local hargs=()
+  while [[ $1 != -- ]]; do hargs+=("$1"); shift; done
+  shift
+  local names=() cmds=()
+  while (($#)); do names+=("$1"); cmds+=("$2"); shift 2; done
+  local argv=(hyperfine -N --style basic "${hargs[@]}" --export-json "$json")
+  local i
+  for i in "${!cmds[@]}"; do argv+=(-n "${names[$i]}" "${cmds[$i]}"); done
+  echo
+  echo "==> [$block] $name"
+  "${argv[@]}"
+  python3 - "$json" "$block" "$name" >>"$ROWS" <<'PY'
+import json, sys
+path, block, name = sys.argv[1:]
+res = json.load(open(path))["results"]
+base = res[0]["median"]
+for r in res:
+    print("\t".join([block, name, r["command"], "%.6f" % r["min"], "%.6f" % r["median"],
+                     "%.6f" % r["max"], "%.6f" % r["user"], "%.6f" % r["system"],
+                     "%.3f" % (r["median"] / base), str(len(r["times"]))]))
+PY
+}
+
+runs=(-m "$MIN" -M "$MAX" -w "$WARM")
+G1=inputs/gen-70x70-d50-s1.txt
+G2=inputs/gen-70x70-d50-s2.txt
+
+# --- 1. the bit grid on 70x70 -------------------------------------------------
+if want grid; then
+  for g in "$G1" "$G2"; do
+    stem=$(basename "$g" .txt)
+    a=$(answers "$DAY23" -i "$g" -q -c bitgrid)
+    b=$(answers "$DAY23" -i "$g" -q -c bitgrid -b 64KiB)
+    h=$(answers "$DAY23" -i "$g" -q -c hashset)
+    [[ $a == "$b" && $a == "$h" ]] || { echo "answers differ on $g: '$a' '$b' '$h'" >&2; exit 1; }
+    bench grid "$stem" "${runs[@]}" -- \
+      "bitgrid" "$DAY23 -i $g -q -c bitgrid" \
+      "bitgrid -b 64KiB" "$DAY23 -i $g -q -c bitgrid -b 64KiB" \
+      "hashset" "$DAY23 -i $g -q -c hashset"
+  done
+fi
+
+# --- 2. page faults -----------------------------------------------------------
+if want faults; then
+  echo
+  echo "==> [faults] perf stat -e page-faults, $PERF_RUNS runs each"
+  for g in "$G1" "$G2"; do
+    for b in 4MiB 64KiB; do
+      line=$(perf stat -x, -e page-faults -r "$PERF_RUNS" "$DAY23" -i "$g" -q -c bitgrid -b "$b" 2>&1 >/dev/null | grep ',page-faults' || true)
+      faults=${line%%,*}
+      echo "$(basename "$g" .txt) bitgrid -b $b: $faults page faults (mean of $PERF_RUNS)"
+      printf 'page faults: %s -c bitgrid -b %s: %s (perf stat, mean of %s runs)\n' "$(basename "$g" .txt)" "$b" "$faults" "$PERF_RUNS" >>"$NOTES"
+    done
+  done
+  want grid || echo "(user and system time: run the grid block too)" >>"$NOTES"
+fi
+
+# --- 3. the shape suite -------------------------------------------------------
+if want shapes; then
+  while read -r file buffer _; do
+    [[ -z $file || $file == \#* ]] && continue
+    path="benches/shapes/$file"
+    stem=$(basename "$file" .txt)
+    a=$(answers "$DAY23" -i "$path" -q -c bitgrid -b "$buffer")
+    h=$(answers "$DAY23" -i "$path" -q -c hashset -b "$buffer")
+    [[ $a == "$h" ]] || { echo "answers differ on $path: bitgrid '$a', hashset '$h'" >&2; exit 1; }
+    # the first runs above were the warm-up (the input is in the page cache)
+    bench shapes "$stem" -m "$((MIN < 3 ? MIN : 3))" -M "$MAX" -w 0 -- \
+      "hashset -b $buffer" "$DAY23 -i $path -q -c hashset -b $buffer" \
+      "bitgrid -b $buffer" "$DAY23 -i $path -q -c bitgrid -b $buffer"
+  done <benches/shapes/rounds.sha256
+fi
+
+# --- 4. comparisons: --strategy all, -j1 against the default ------------------
+if want compare; then
+  G150=inputs/gen-150x150-d50-s4.txt
+  if "$DAY23" --help | grep -q -- '--jobs'; then
+    answers "$DAY23" -i "$G150" -s all -q -j1 >/dev/null
+    answers "$DAY23" -i "$G150" -s all -q >/dev/null
+    bench compare gen-150x150-s-all "${runs[@]}" -- \
+      "-s all -j1" "$DAY23 -i $G150 -s all -q -j1" \
+      "-s all (default jobs)" "$DAY23 -i $G150 -s all -q"
+  else
+    msg="compare: skipped: this day23 has no --jobs flag (day23 --help does not list it; it comes with the jobs branch)"
+    echo
+    echo "==> $msg"
+    echo "$msg" >>"$NOTES"
+  fi
+fi
+
+# --- 5. no regressions --------------------------------------------------------
+if want regress; then
+  answers "$DAY23" -i "$G1" -q >/dev/null
+  # Per-round lines go to hyperfine's /dev/null: the cost of formatting and
+  # writing them, not of a terminal.
+  bench regress gen-70x70-d50-s1-hashset "${runs[@]}" -- \
+    "hashset pingpong -q" "$DAY23 -i $G1 -q -c hashset -s pingpong" \
+    "hashset pingpong, round lines" "$DAY23 -i $G1 -c hashset -s pingpong"
+  bench regress gen-70x70-d50-s1-bitgrid "${runs[@]}" -- \
+    "bitgrid pingpong -q" "$DAY23 -i $G1 -q -c bitgrid -s pingpong" \
+    "bitgrid pingpong, round lines" "$DAY23 -i $G1 -c bitgrid -s pingpong"
+  echo
+  echo "==> [regress] peak RSS (/usr/bin/time -f %M, the largest of 5 runs)"
+  for cells in hashset bitgrid; do
+    for b in 4MiB 64KiB; do
+      peak=0
+      for _ in 1 2 3 4 5; do
+        kb=$( { /usr/bin/time -f '%M' "$DAY23" -i "$G1" -q -c "$cells" -b "$b" >/dev/null; } 2>&1 | tail -n 1)
+        ((kb > peak)) && peak=$kb
+      done
+      case $b in 4MiB) buf=$((4 << 20)) ;; 64KiB) buf=$((64 << 10)) ;; esac
+      limit_kib=$(((2 * buf + (4 << 20)) / 1024))
+      verdict=ok; ((peak <= limit_kib)) || verdict=OVER
+      line="peak RSS: 70x70-s1 -c $cells -s pingpong -b $b: $peak KiB (limit: 2 buffers + 4 MiB = $limit_kib KiB) $verdict"
+      echo "$line"
+      echo "$line" >>"$NOTES"
+    done
+  done
+fi
+
+LOAD_AFTER=$(uptime)
+
+# --- the summary --------------------------------------------------------------
+echo
+echo "## benches/run.sh summary$( ((quick)) && echo ' (--quick)')"
+echo
+echo "- load before: \`${LOAD_BEFORE# }\`"
+echo "- load after:  \`${LOAD_AFTER# }\`"
+echo "- binary: \`$DAY23\` at git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); JSON in \`target/bench/\`"
+echo
+python3 - "$ROWS" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+# Targets by block and command label: (limit in seconds of the median, text).
+def target(block, name, cmd, median, ratio):
+    if block == "grid" and cmd == "bitgrid":
+        return ("<= 5 ms: " + ("ok" if median <= 0.005 else "MISSED"))
+    if block == "grid" and cmd == "bitgrid -b 64KiB":
+        return ("<= 4.5 ms: " + ("ok" if median <= 0.0045 else "MISSED"))
+    if block == "shapes" and cmd.startswith("bitgrid"):
+        return "bitgrid/hashset %.2fx: %s" % (ratio, "ok" if ratio <= 1.0 else "SLOWER")
+    if block == "regress" and cmd == "hashset pingpong -q":
+        return "about 84 ms historically"
+    if block == "regress" and "round lines" in cmd:
+        return "<= 5%% over -q: %+.1f%% %s" % ((ratio - 1) * 100, "ok" if ratio <= 1.05 else "OVER")
+    return ""
+def ms(s):
+    return "%.1f" % (float(s) * 1000)
+print("| block | input | command | min ms | median ms | max ms | user ms | sys ms | ratio | runs | target |")
+print("|---|---|---|--:|--:|--:|--:|--:|--:|--:|---|")
+for block, name, cmd, mn, med, mx, user, system, ratio, n in rows:
+    print("| %s | %s | %s | %s | %s | %s | %s | %s | %sx | %s | %s |" % (
+        block, name, cmd.replace("|", "\\|"), ms(mn), ms(med), ms(mx), ms(user), ms(system),
+        "%.2f" % float(ratio), n, target(block, name, cmd, float(med), float(ratio))))
+PY
+if [[ -s $NOTES ]]; then
+  echo
+  sed 's/^/- /' "$NOTES"
+fi
