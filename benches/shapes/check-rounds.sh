@@ -21,6 +21,8 @@ if [[ -z ${DAY23:-} ]]; then
   (cd "$ROOT" && cargo build --release --quiet)
   DAY23="$ROOT/target/release/day23"
 fi
+# The runs start in this folder: make a relative path absolute.
+[[ $DAY23 == */* && $DAY23 != /* ]] && DAY23="$PWD/$DAY23"
 
 failed=0
 out=()
