@@ -27,9 +27,9 @@
 #                    (INPUT-STRATEGY, e.g. gen-300x300-d50-s5-tempcopy)
 #                    matches it; each is listed as skipped in the summary.
 #   ZIG_SOLVE_OPTIMIZE  solve.zig's -O mode (default ReleaseSafe: Zig's
-#                    bounds, overflow and unreachable checks kept); CI uses
-#                    ReleaseFast, about twice as fast on 300x300. Every figure
-#                    is still diffed against day23, which keeps its own checks.
+#                    bounds, overflow and unreachable checks kept).
+#                    ReleaseFast measured no faster on 300x300 (92 s against
+#                    94-99 s of CPU), so CI keeps ReleaseSafe.
 #   KEEP_WORK=1      keep the temporary folder with traces and replays.
 set -euo pipefail
 
