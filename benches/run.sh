@@ -182,8 +182,8 @@ if want compare; then
     answers "$DAY23" -i "$G150" -s all -q -j1 >/dev/null
     answers "$DAY23" -i "$G150" -s all -q >/dev/null
     bench compare gen-150x150-s-all "${runs[@]}" -- \
-      "-s all -j1" "$DAY23 -i $G150 -s all -q -j1" \
-      "-s all (default jobs)" "$DAY23 -i $G150 -s all -q"
+      "all strategies, -j1" "$DAY23 -i $G150 -s all -q -j1" \
+      "all strategies, default jobs" "$DAY23 -i $G150 -s all -q"
   else
     msg="compare: skipped: this day23 has no --jobs flag (day23 --help does not list it; it comes with the jobs branch)"
     echo
