@@ -43,12 +43,19 @@ pub struct Pool {
 
 impl Pool {
     /// `threads` jobs at a time (`None`: [`available_cores`]), within the
-    /// memory available now.
+    /// memory available now, for `jobs` jobs (one job, or one thread, runs
+    /// on the calling thread and needs no memory limit).
     #[must_use]
-    pub fn new(threads: Option<usize>) -> Self {
+    pub fn new(threads: Option<usize>, jobs: usize) -> Self {
+        // One job needs one thread: no need to ask how many cores there are.
+        let threads = match threads {
+            Some(n) => n.max(1),
+            None if jobs <= 1 => 1,
+            None => available_cores().max(1),
+        };
         Self {
-            threads: threads.unwrap_or_else(available_cores).max(1),
-            memory_bytes: mem_available(),
+            threads,
+            memory_bytes: (threads > 1 && jobs > 1).then(mem_available).flatten(),
         }
     }
 }
@@ -63,20 +70,54 @@ pub enum Delivery<M, R> {
 }
 
 /// Sends a running job's messages to the calling thread.
-pub struct Outbox<M> {
-    send: Box<dyn Fn(M) + Send>,
+pub struct Outbox<'a, M> {
+    send: Box<dyn Fn(M) + Send + 'a>,
 }
 
-impl<M> Outbox<M> {
+impl<M> Outbox<'_, M> {
     /// Sends `message` (dropped if the caller has stopped listening).
     pub fn send(&self, message: M) {
         (self.send)(message);
     }
 }
 
-impl<M> std::fmt::Debug for Outbox<M> {
+impl<M> std::fmt::Debug for Outbox<'_, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Outbox").finish_non_exhaustive()
+    }
+}
+
+/// [`run_in_order`] with one job at a time, each run on this thread: its
+/// messages are delivered as they are sent (from whichever thread sends
+/// them), with no thread of the pool's own. One run, or `--jobs 1`, costs
+/// no thread beyond the one that holds its buffers.
+fn run_here<J, M, R>(
+    jobs: &[J],
+    work: impl Fn(&J, Outbox<'_, M>) -> R,
+    deliver: impl FnMut(usize, Delivery<M, R>) -> ControlFlow<()> + Send,
+) {
+    // The deliverer, and whether it asked to stop.
+    let state = std::sync::Mutex::new((deliver, false));
+    let call = |i: usize, d: Delivery<M, R>| {
+        // A panic while delivering poisons the lock; the panic itself is
+        // re-raised where it happened, so the state is still usable here.
+        let mut guard = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (deliver, stopped) = &mut *guard;
+        if !*stopped && deliver(i, d).is_break() {
+            *stopped = true;
+        }
+    };
+    for (i, job) in jobs.iter().enumerate() {
+        let outbox = Outbox {
+            send: Box::new(move |m| call(i, Delivery::Message(m))),
+        };
+        let result = work(job, outbox);
+        call(i, Delivery::Done(result));
+        if state.lock().map_or(true, |g| g.1) {
+            break;
+        }
     }
 }
 
@@ -101,13 +142,17 @@ pub fn run_in_order<J, M, R>(
     jobs: &[J],
     pool: Pool,
     bytes: impl Fn(&J) -> usize,
-    work: impl Fn(&J, Outbox<M>) -> R + Sync,
-    mut deliver: impl FnMut(usize, Delivery<M, R>) -> ControlFlow<()>,
+    work: impl Fn(&J, Outbox<'_, M>) -> R + Sync,
+    mut deliver: impl FnMut(usize, Delivery<M, R>) -> ControlFlow<()> + Send,
 ) where
     J: Sync,
     M: Send + 'static,
     R: Send + 'static,
 {
+    if pool.threads <= 1 || jobs.len() <= 1 {
+        run_here(jobs, work, deliver);
+        return;
+    }
     let costs: Vec<usize> = jobs.iter().map(bytes).collect();
     let (tx, rx) = mpsc::channel::<(usize, Note<M, R>)>();
     let mut pending: Vec<VecDeque<Note<M, R>>> = jobs.iter().map(|_| VecDeque::new()).collect();
@@ -341,8 +386,10 @@ mod tests {
 
     #[test]
     fn a_pool_has_at_least_one_thread() {
-        assert_eq!(Pool::new(Some(0)).threads, 1);
-        assert_eq!(Pool::new(Some(3)).threads, 3);
-        assert_eq!(Pool::new(None).threads, available_cores());
+        assert_eq!(Pool::new(Some(0), 2).threads, 1);
+        assert_eq!(Pool::new(Some(3), 2).threads, 3);
+        assert_eq!(Pool::new(None, 2).threads, available_cores());
+        assert_eq!(Pool::new(None, 1).threads, 1);
+        assert_eq!(Pool::new(Some(4), 1).memory_bytes, None);
     }
 }

@@ -187,12 +187,12 @@ struct Finished {
 
 /// A run's text, sent a round at a time.
 #[derive(Debug)]
-struct RunText {
+struct RunText<'o> {
     buf: Vec<u8>,
-    outbox: Outbox<Event>,
+    outbox: Outbox<'o, Event>,
 }
 
-impl RunText {
+impl RunText<'_> {
     /// Sends the text written since the last time.
     fn flush(&mut self) {
         if !self.buf.is_empty() {
@@ -201,7 +201,7 @@ impl RunText {
     }
 }
 
-impl Pictures for RunText {
+impl Pictures for RunText<'_> {
     fn line(&mut self, line: std::fmt::Arguments<'_>) {
         // Writing to a `Vec` cannot fail.
         let _ = writeln!(self.buf, "{line}");
@@ -215,8 +215,8 @@ impl Pictures for RunText {
 
 /// Watches one strategy's run: records every round, and sends its round
 /// lines, layout pictures and progress figures.
-struct RunObserver<'m> {
-    out: RunText,
+struct RunObserver<'m, 'o> {
+    out: RunText<'o>,
     print_rounds: bool,
     send_rounds: bool,
     layout: Option<LayoutRun>,
@@ -225,7 +225,7 @@ struct RunObserver<'m> {
     elves: Option<usize>,
 }
 
-impl Observer for RunObserver<'_> {
+impl Observer for RunObserver<'_, '_> {
     fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
         if stats.round == 0 {
             self.elves = Some(snapshot.elves().len());
@@ -266,7 +266,7 @@ impl Observer for RunObserver<'_> {
 /// A run's buffers cannot be provided, the input is invalid, or the trace
 /// cannot be written: the first such error in plan order (the runs after
 /// it are not reported).
-pub(super) fn run_all<W: Write>(
+pub(super) fn run_all<W: Write + Send>(
     plan: &Plan,
     input: &[u8],
     sinks: &mut Sinks<'_, W>,
@@ -288,7 +288,7 @@ pub(super) fn run_all<W: Write>(
         layout.as_ref().map(LayoutSink::options),
         progress.is_enabled(),
     );
-    let pool = Pool::new(plan.jobs);
+    let pool = Pool::new(plan.jobs, plan.runs.len());
     // The run being delivered, and its part of the progress line.
     let mut current: Option<(usize, RunProgress)> = None;
     run_in_order(
@@ -390,7 +390,7 @@ fn watch(
     run: &Run,
     input: &[u8],
     options: &RunOptions,
-    mut observer: RunObserver<'_>,
+    mut observer: RunObserver<'_, '_>,
 ) -> Result<Finished> {
     let options = RunOptions {
         cells: run.cells,

@@ -219,7 +219,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
             }
         }
     }
-    let pool = Pool::new(args.jobs.map(usize::from));
+    let pool = Pool::new(args.jobs.map(usize::from), jobs.len());
     let threads = pool.threads.min(jobs.len());
 
     let mut out = Lines::default();
@@ -336,7 +336,7 @@ pub fn run_all(
     jobs: &[Job],
     buffer_size: usize,
     pool: Pool,
-    mut done: impl FnMut(&RunCheck),
+    mut done: impl FnMut(&RunCheck) + Send,
 ) -> Result<Vec<RunCheck>> {
     let mut results = Vec::with_capacity(jobs.len());
     let mut error = None;
