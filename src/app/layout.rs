@@ -10,7 +10,7 @@
 
 use std::io::Write;
 
-use super::rounds::{RoundPrinter, round_line};
+use super::rounds::{RoundLine, RoundPrinter};
 use crate::cli::LayoutMode;
 use crate::engine::{Phase, Snapshot};
 use crate::export::layout;
@@ -161,7 +161,7 @@ impl LayoutRun {
             self.asked_legend = true;
             out.legend();
         }
-        out.line(format_args!("{}", round_line(stats)));
+        out.line(format_args!("{}", RoundLine(stats)));
         if !phases {
             for l in &layouts {
                 out.line(format_args!("{}", layout::line(l, options.width)));

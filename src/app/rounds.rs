@@ -54,16 +54,27 @@ impl<W: Write> RoundPrinter<W> {
 /// `Round <i> memuse: <N>`, then per buffer `(a 36880 + b 0)` when there are two.
 #[must_use]
 pub fn round_line(stats: &RoundStats) -> String {
-    let mut line = format!("Round {} memuse: {}", stats.round, stats.bytes_in_use);
-    if stats.buffers.len() > 1 {
-        let parts: Vec<String> = stats
-            .buffers
-            .iter()
-            .map(|b| format!("{} {}", b.name, b.bytes_in_use))
-            .collect();
-        line.push_str(&format!(" ({})", parts.join(" + ")));
+    RoundLine(stats).to_string()
+}
+
+/// [`round_line`] as `Display`, written piece by piece without allocating
+/// (it is printed after every round).
+#[derive(Debug, Clone, Copy)]
+pub struct RoundLine<'a>(pub &'a RoundStats);
+
+impl std::fmt::Display for RoundLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stats = self.0;
+        write!(f, "Round {} memuse: {}", stats.round, stats.bytes_in_use)?;
+        if stats.buffers.len() > 1 {
+            for (i, b) in stats.buffers.iter().enumerate() {
+                let sep = if i == 0 { " (" } else { " + " };
+                write!(f, "{sep}{} {}", b.name, b.bytes_in_use)?;
+            }
+            f.write_str(")")?;
+        }
+        Ok(())
     }
-    line
 }
 
 /// `Part 1: …` and `Part 2: …` for the answers known.

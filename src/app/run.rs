@@ -19,7 +19,7 @@ use super::exports::{OutFile, write_trace};
 use super::layout::{LayoutRun, LayoutSink, Pictures};
 use super::options::{Plan, Run, View};
 use super::report::{ReportRun, ReportSink, RunLayouts};
-use super::rounds::{RoundPrinter, round_line};
+use super::rounds::{RoundLine, RoundPrinter};
 use crate::alloc::{BUFFER_ALIGN, FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
 use crate::answers::Answers;
 use crate::cli::{CellKind, StrategyKind};
@@ -196,7 +196,8 @@ impl RunText<'_> {
     /// Sends the text written since the last time.
     fn flush(&mut self) {
         if !self.buf.is_empty() {
-            self.outbox.send(Event::Text(std::mem::take(&mut self.buf)));
+            let text = std::mem::replace(&mut self.buf, Vec::with_capacity(128));
+            self.outbox.send(Event::Text(text));
         }
     }
 }
@@ -235,7 +236,7 @@ impl Observer for RunObserver<'_, '_> {
             .as_mut()
             .is_some_and(|l| l.round(&mut self.out, stats, snapshot));
         if !drawn && self.print_rounds {
-            self.out.line(format_args!("{}", round_line(stats)));
+            self.out.line(format_args!("{}", RoundLine(stats)));
         }
         if let Some(report) = &mut self.report {
             report.round(stats.round, snapshot);

@@ -37,14 +37,23 @@
 //! (an XOR because two proposals for the same cell cancel each other), and the
 //! number of elves that moved is the popcount of `moved` (`u64::count_ones`).
 //!
-//! The pass goes down the rows once: each row's `X`, `west(X)`, `east(X)` and
-//! `X | west(X) | east(X)` are computed once, when the row is loaded, into a
-//! ring of three rows; the proposal planes of five consecutive rows live in a
-//! second ring; row `r` is written as soon as the proposals of row `r + 2`
-//! are known. Both rings are fixed arrays on the stack (about 8.7 KiB), so
-//! rows wider than [`STRIP_WORDS`] words are done in vertical strips of that
-//! many words, each with one halo word on either side. There is no per-elf
-//! loop, and no memory besides the stack and the two grids' blocks.
+//! ## Three kernels, one round
+//!
+//! The same round, bit for bit, is computed by whichever of three kernels
+//! suits the grid ([`BitGrid::try_step_in`] picks):
+//!
+//! * `flat` (`src/cells/bitgrid/flat.rs`): the rows as one run of words,
+//!   two vectorized passes (plan, resolve), compiled for the baseline and
+//!   for AVX2 ([`crate::simd`]); grids up to 1,638 words wide.
+//! * `strips` (`strips.rs`): row by row through rings of rows, in vertical
+//!   strips of [`STRIP_WORDS`] words; grids wider than that.
+//! * `sparse` (`sparse.rs`): the point rules of [`crate::sim`], with the
+//!   grid's bits as the set and a tile map to skip empty words; grids of more
+//!   than 16 words per elf (a long line fanning out, a diagonal), where the
+//!   word kernels' work would grow with the bounding box, not the elves.
+//!
+//! None allocates: the scratch lives on the stack, and the only memory the
+//! allocator sees is the two grids' blocks.
 //!
 //! ## Sizes and the byte formula
 //!
