@@ -23,7 +23,7 @@
 //! rows its resolve pass reads. Grids wider than [`MAX_WIDTH`] words, whose
 //! single row would not fit, take [the strip kernel](super::strips).
 
-use super::Frame;
+use super::{Around, Frame, proposals, resolve};
 use crate::simd::{self, Kernel, Level};
 
 /// The scratch sizes, in words per plane (the largest is 256 KiB of stack for
@@ -262,19 +262,17 @@ impl<const N: usize> Planes<N> {
         let dst = &mut dst[..m];
         let mut moved = 0usize;
         for k in 0..m {
-            let (pn, ps) = (n_here[k], s_here[k]);
-            let (w_here, w_next) = (pw[k], pw[k + 1]);
-            let (e_prev, e_here) = (pe[k], pe[k + 1]);
-            // North moves cancelled by a south proposal two rows up, and so on.
-            let gone_ns = (pn & !s_up2[k]) | (ps & !n_down2[k]);
-            let e_two_west = (e_here << 2) | (e_prev >> 62);
-            let w_two_east = (w_here >> 2) | (w_next << 62);
-            let gone_we = (w_here & !e_two_west) | (e_here & !w_two_east);
-            let gone = gone_ns | gone_we;
-            // Arrivals: a lone proposal for a cell moves, two cancel (XOR).
-            let in_ns = n_down1[k] ^ s_up1[k];
-            let in_we = ((w_here >> 1) | (w_next << 63)) ^ ((e_here << 1) | (e_prev >> 63));
-            dst[k] = (here[k] & !gone) | in_ns | in_we;
+            let (new, gone) = resolve(Around {
+                cur: here[k],
+                here: [n_here[k], s_here[k], pw[k], pe[k + 1]],
+                s_up2: s_up2[k],
+                n_down2: n_down2[k],
+                s_up1: s_up1[k],
+                n_down1: n_down1[k],
+                e_prev: pe[k],
+                w_next: pw[k + 1],
+            });
+            dst[k] = new;
             moved += gone.count_ones() as usize;
         }
         moved
@@ -295,13 +293,5 @@ fn propose<const FIRST: usize>(up: [u64; 3], mid: [u64; 3], down: [u64; 3]) -> [
     let north = uw | up[1] | ue;
     let south = dw | down[1] | de;
     let sides = [north, south, uw | mw | dw, ue | me | de];
-    let mut rest = mid[1] & (north | south | mw | me);
-    let mut p = [0u64; 4];
-    for i in 0..4 {
-        let d = (FIRST + i) % 4;
-        let take = rest & !sides[d];
-        p[d] = take;
-        rest &= !take;
-    }
-    p
+    proposals::<FIRST>(mid[1] & (north | south | mw | me), sides)
 }

@@ -107,6 +107,64 @@ enum RoundKernel {
 /// `docs/performance.md`).
 const SPARSE_WORDS_PER_ELF: usize = 16;
 
+/// The proposals `[north, south, west, east]` of the active elves `rest`:
+/// each takes the first direction, from `FIRST` on, whose side (`sides[d]`,
+/// the cells an elf must find empty) is clear. The word rule both word
+/// kernels share.
+#[inline(always)]
+fn proposals<const FIRST: usize>(mut rest: u64, sides: [u64; 4]) -> [u64; 4] {
+    let mut p = [0u64; 4];
+    for i in 0..4 {
+        let d = (FIRST + i) % 4;
+        let take = rest & !sides[d];
+        p[d] = take;
+        rest &= !take;
+    }
+    p
+}
+
+/// The proposals around one word, as [`resolve`] reads them.
+#[derive(Clone, Copy)]
+struct Around {
+    /// This word's elves.
+    cur: u64,
+    /// This word's proposals: north, south, west, east.
+    here: [u64; 4],
+    /// South proposals two rows up and north proposals two rows down: the
+    /// elves that would meet this word's north and south movers.
+    s_up2: u64,
+    /// See `s_up2`.
+    n_down2: u64,
+    /// South proposals one row up and north proposals one row down: the
+    /// elves arriving from above and below.
+    s_up1: u64,
+    /// See `s_up1`.
+    n_down1: u64,
+    /// East proposals of the word to the west and west proposals of the word
+    /// to the east: the carries of the horizontal shifts.
+    e_prev: u64,
+    /// See `e_prev`.
+    w_next: u64,
+}
+
+/// One new word, and the elves that left it: a proposal two cells away in
+/// the opposite direction cancels a move, and a lone proposal for a cell
+/// arrives (two cancel, hence XOR). The word rule both word kernels share.
+#[inline(always)]
+fn resolve(a: Around) -> (u64, u64) {
+    let [pn, ps, pw, pe] = a.here;
+    // North moves cancelled by a south proposal two rows up, and so on.
+    let gone_ns = (pn & !a.s_up2) | (ps & !a.n_down2);
+    let e_two_west = (pe << 2) | (a.e_prev >> 62);
+    let w_two_east = (pw >> 2) | (a.w_next << 62);
+    let gone_we = (pw & !e_two_west) | (pe & !w_two_east);
+    let gone = gone_ns | gone_we;
+    // Arrivals: a lone proposal for a cell moves, two cancel (XOR).
+    let in_ns = a.n_down1 ^ a.s_up1;
+    let in_we = ((pw >> 1) | (a.w_next << 63)) ^ ((pe << 1) | (a.e_prev >> 63));
+    ((a.cur & !gone) | in_ns | in_we, gone)
+}
+
 /// What one round reads and where it writes.
 struct Frame<'a> {
     /// The old grid's words.

@@ -9,7 +9,7 @@
 //! strips of that many words, each with one halo word on either side. This is
 //! the kernel for grids too wide for [the flat kernel](super::flat).
 
-use super::{Frame, STRIP_WORDS};
+use super::{Around, Frame, STRIP_WORDS, proposals, resolve};
 
 /// Words of a proposal plane per strip: the strip and one halo word per side.
 const SPAN: usize = STRIP_WORDS + 2;
@@ -180,14 +180,8 @@ fn plan_row<const FIRST: usize>(
         let w_side = above.w[k] | here.w[k] | below.w[k];
         let e_side = above.e[k] | here.e[k] | below.e[k];
         let sides = [north, south, w_side, e_side];
-        let mut rest = here.x[k] & (north | south | w_side | e_side);
-        let mut p = [0u64; 4];
-        for i in 0..4 {
-            let d = (FIRST + i) % 4;
-            let take = rest & !sides[d];
-            p[d] = take;
-            rest &= !take;
-        }
+        let rest = here.x[k] & (north | south | w_side | e_side);
+        let p = proposals::<FIRST>(rest, sides);
         plans.n[k] = p[0];
         plans.s[k] = p[1];
         plans.w[k] = p[2];
@@ -204,17 +198,17 @@ fn resolve_row(p: [&Plans; 5], cur: &[u64], dst: &mut [u64]) -> usize {
     let n = cur.len().min(dst.len()).min(STRIP_WORDS);
     for j in 0..n {
         let k = j + 1;
-        let (pn, ps, pw, pe) = (here.n[k], here.s[k], here.w[k], here.e[k]);
-        // North moves cancelled by a south proposal two rows up, and so on.
-        let gone_ns = (pn & !up2.s[k]) | (ps & !down2.n[k]);
-        let e_two_west = (pe << 2) | (here.e[k - 1] >> 62);
-        let w_two_east = (pw >> 2) | (here.w[k + 1] << 62);
-        let gone_we = (pw & !e_two_west) | (pe & !w_two_east);
-        let gone = gone_ns | gone_we;
-        // Arrivals: a lone proposal for a cell moves, two cancel (XOR).
-        let in_ns = down1.n[k] ^ up1.s[k];
-        let in_we = ((pw >> 1) | (here.w[k + 1] << 63)) ^ ((pe << 1) | (here.e[k - 1] >> 63));
-        dst[j] = (cur[j] & !gone) | in_ns | in_we;
+        let (new, gone) = resolve(Around {
+            cur: cur[j],
+            here: [here.n[k], here.s[k], here.w[k], here.e[k]],
+            s_up2: up2.s[k],
+            n_down2: down2.n[k],
+            s_up1: up1.s[k],
+            n_down1: down1.n[k],
+            e_prev: here.e[k - 1],
+            w_next: here.w[k + 1],
+        });
+        dst[j] = new;
         moved += gone.count_ones() as usize;
     }
     moved
