@@ -664,3 +664,36 @@ fn the_widest_flat_grid_and_wider_match_reference() {
     assert_eq!(grid.dims().width_words, flat::MAX_WIDTH);
     check_against_reference(&points, 6, &[STRIP_WORDS]);
 }
+
+#[test]
+fn the_sparse_scan_yields_every_elf_once_by_next_and_by_fold() {
+    use crate::sim::PointSet;
+    let mut points = random_field(12, 12, 0.5, 51, (700, 90));
+    points.extend(random_field(2000, 200, 0.001, 52, (0, 0)));
+    let grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
+    let mut want: Vec<Point2D> = grid.points().collect();
+    want.sort_by_key(|p| (p.y, p.x));
+    for tiles in [grid.tiles, sparse::Tiles::all(grid.dims())] {
+        let cells = sparse::Cells {
+            words: grid.cells(),
+            dims: grid.dims(),
+            len: grid.len(),
+            tiles: &tiles,
+        };
+        // `for` takes `next`; `for_each` takes `fold`.
+        let mut by_next = Vec::new();
+        for p in cells.points() {
+            by_next.push(p);
+        }
+        let mut by_fold = Vec::new();
+        cells.points().for_each(|p| by_fold.push(p));
+        // Half by `next`, the rest by `fold` (the fallback after a `next`).
+        let mut it = cells.points();
+        let mut mixed: Vec<Point2D> = it.by_ref().take(want.len() / 2).collect();
+        it.for_each(|p| mixed.push(p));
+        for got in [&mut by_next, &mut by_fold, &mut mixed] {
+            got.sort_by_key(|p| (p.y, p.x));
+            assert_eq!(*got, want);
+        }
+    }
+}
