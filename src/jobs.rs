@@ -96,14 +96,17 @@ fn run_here<J, M, R>(
     work: impl Fn(&J, Outbox<'_, M>) -> R,
     deliver: impl FnMut(usize, Delivery<M, R>) -> ControlFlow<()> + Send,
 ) {
-    // The deliverer, and whether it asked to stop.
+    // The deliverer, and whether it asked to stop. A panic while delivering
+    // poisons the lock; the panic itself goes on up from where it happened,
+    // so the state is still usable here.
     let state = std::sync::Mutex::new((deliver, false));
-    let call = |i: usize, d: Delivery<M, R>| {
-        // A panic while delivering poisons the lock; the panic itself is
-        // re-raised where it happened, so the state is still usable here.
-        let mut guard = state
+    let lock = || {
+        state
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    let call = |i: usize, d: Delivery<M, R>| {
+        let mut guard = lock();
         let (deliver, stopped) = &mut *guard;
         if !*stopped && deliver(i, d).is_break() {
             *stopped = true;
@@ -115,7 +118,7 @@ fn run_here<J, M, R>(
         };
         let result = work(job, outbox);
         call(i, Delivery::Done(result));
-        if state.lock().map_or(true, |g| g.1) {
+        if lock().1 {
             break;
         }
     }

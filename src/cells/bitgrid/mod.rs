@@ -477,12 +477,15 @@ impl<A: Allocator> BitGrid<A> {
             dw: west,
         };
         let out = &mut next.words[..];
-        let moved = match kernel {
+        // The word kernels write every word, so every tile may hold elves;
+        // the sparse kernel marks the tiles it writes.
+        let all = sparse::Tiles::all(grown);
+        let (moved, tiles) = match kernel {
             RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => {
-                flat::step(&frame, out, first_dir, level)
+                (flat::step(&frame, out, first_dir, level), all)
             }
-            RoundKernel::Flat(_) => frame.step_strips(out, first_dir, STRIP_WORDS),
-            RoundKernel::Strips(strip) => frame.step_strips(out, first_dir, strip),
+            RoundKernel::Flat(_) => (frame.step_strips(out, first_dir, STRIP_WORDS), all),
+            RoundKernel::Strips(strip) => (frame.step_strips(out, first_dir, strip), all),
             RoundKernel::Sparse => {
                 let cur = sparse::Cells {
                     words: self.cells(),
@@ -496,14 +499,10 @@ impl<A: Allocator> BitGrid<A> {
                     tiles: sparse::Tiles::none(grown),
                 };
                 let moved = sparse::step(&cur, &mut sink, first_dir);
-                next.tiles = sink.tiles;
-                moved
+                (moved, sink.tiles)
             }
         };
-        if !matches!(kernel, RoundKernel::Sparse) {
-            // The word kernels write every word.
-            next.tiles = sparse::Tiles::all(grown);
-        }
+        next.tiles = tiles;
         next.len = self.len;
         Ok((next, moved))
     }

@@ -64,11 +64,49 @@ impl Tiles {
         (bits & 1 != 0, bits >> last & 1 != 0)
     }
 
+    /// The runs of marked tiles in a band's `bits`, as runs of words of rows
+    /// `w` words wide.
+    fn runs(&self, bits: u64, w: usize) -> Runs {
+        Runs {
+            rest: bits,
+            word_shift: self.word_shift,
+            w,
+        }
+    }
+
     /// Marks the tile of word `word` of row `row`.
     #[inline(always)]
     pub(super) fn mark(&mut self, row: usize, word: usize) {
         let band = (row >> self.row_shift) & 63;
         self.bits[band] |= 1 << ((word >> self.word_shift) & 63);
+    }
+}
+
+/// The runs of marked tiles of a band, as runs of words `c0..c1`.
+#[derive(Debug, Clone, Copy)]
+struct Runs {
+    /// The tile bits not yet taken.
+    rest: u64,
+    /// log2 of the words per tile.
+    word_shift: u32,
+    /// Words per row.
+    w: usize,
+}
+
+impl Iterator for Runs {
+    type Item = (usize, usize);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.rest == 0 {
+            return None;
+        }
+        let first = self.rest.trailing_zeros();
+        let end = first + (!(self.rest >> first)).trailing_zeros();
+        // Clear bits `..end` (all of them when the run reaches bit 63).
+        self.rest = self.rest.checked_shr(end).map_or(0, |r| r << end);
+        let word = |tile: u32| ((tile as usize) << self.word_shift).min(self.w);
+        Some((word(first), word(end)))
     }
 }
 
@@ -148,7 +186,7 @@ impl PointSet for Cells<'_> {
             cells: self,
             row: 0,
             next_row: 0,
-            runs: 0,
+            runs: self.tiles.runs(0, 0),
             segment: Points::new(&[], GridDims::EMPTY),
         }
     }
@@ -164,7 +202,7 @@ struct TilePoints<'a> {
     /// The row to scan after it.
     next_row: usize,
     /// The runs of marked tiles of `row` not yet scanned.
-    runs: u64,
+    runs: Runs,
     /// The elves of the run being scanned.
     segment: Points<'a>,
 }
@@ -172,7 +210,7 @@ struct TilePoints<'a> {
 impl TilePoints<'_> {
     /// Whether nothing has been taken from the iterator yet.
     fn is_fresh(&self) -> bool {
-        self.row == 0 && self.next_row == 0 && self.runs == 0 && self.segment.is_done()
+        self.row == 0 && self.next_row == 0 && self.runs.rest == 0 && self.segment.is_done()
     }
 }
 
@@ -205,20 +243,11 @@ impl Iterator for TilePoints<'_> {
             }
             let r1 = h.min((band + 1) << tiles.row_shift);
             // The band's runs of marked tiles, as runs of words.
+            // At most 32 runs in 64 bits.
             let mut runs = [(0usize, 0usize); 32];
             let mut count = 0;
-            let mut rest = bits;
-            while rest != 0 && count < runs.len() {
-                let first = rest.trailing_zeros();
-                let len = (!(rest >> first)).trailing_zeros();
-                rest &= if first + len >= 64 {
-                    0
-                } else {
-                    !0 << (first + len)
-                };
-                let c0 = ((first as usize) << tiles.word_shift).min(w);
-                let c1 = (((first + len) as usize) << tiles.word_shift).min(w);
-                runs[count] = (c0, c1);
+            for (slot, run) in runs.iter_mut().zip(tiles.runs(bits, w)) {
+                *slot = run;
                 count += 1;
             }
             for row in r0..r1 {
@@ -254,35 +283,28 @@ impl Iterator for TilePoints<'_> {
             if let Some(p) = self.segment.next() {
                 return Some(p);
             }
-            while self.runs == 0 {
+            let (c0, c1) = loop {
+                if let Some(run) = self.runs.next() {
+                    break run;
+                }
                 // The next row in a band with a marked tile.
                 let mut row = self.next_row;
-                loop {
+                let bits = loop {
                     if row >= dims.height {
                         self.next_row = row;
                         return None;
                     }
                     let bits = tiles.bits[(row >> tiles.row_shift) & 63];
                     if bits != 0 {
-                        self.runs = bits;
-                        break;
+                        break bits;
                     }
                     // The first row of the next band.
                     row = ((row >> tiles.row_shift) + 1) << tiles.row_shift;
-                }
+                };
+                self.runs = tiles.runs(bits, w);
                 self.row = row;
                 self.next_row = row + 1;
-            }
-            // The next run of marked tiles, as a run of words of this row.
-            let first = self.runs.trailing_zeros();
-            let len = (!(self.runs >> first)).trailing_zeros();
-            self.runs &= if first + len >= 64 {
-                0
-            } else {
-                !0 << (first + len)
             };
-            let c0 = ((first as usize) << tiles.word_shift).min(w);
-            let c1 = (((first + len) as usize) << tiles.word_shift).min(w);
             let at = self.row * w;
             let Some(run) = words.get(at + c0..at + c1) else {
                 continue;

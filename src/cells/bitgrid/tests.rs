@@ -155,11 +155,16 @@ fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) 
         reference = next;
         let expected: Vec<_> = reference.iter().copied().collect();
         for (i, grid) in grids.iter_mut().enumerate() {
-            let kernel = kernels.get(i).copied();
-            let (stepped, grid_moved) = match (kernel, i - kernels.len().min(i)) {
-                (Some(kernel), _) => grid.step_with_in(first, Global, kernel),
-                (None, 0) => grid.try_step_in(first, Global),
-                (None, _) => grid.step_with_in(first, Global, kernels[round % kernels.len()]),
+            // Runs past the kernels: first `try_step_in`'s choice, then a new
+            // kernel every round.
+            let kernel = match i.checked_sub(kernels.len()) {
+                None => Some(kernels[i]),
+                Some(0) => None,
+                Some(_) => Some(kernels[round % kernels.len()]),
+            };
+            let (stepped, grid_moved) = match kernel {
+                Some(kernel) => grid.step_with_in(first, Global, kernel),
+                None => grid.try_step_in(first, Global),
             }
             .unwrap();
             assert_eq!(grid_moved, moved, "round {round}, run {i} {kernel:?}");
