@@ -19,7 +19,10 @@
 //! when there are any others (so anything in use shows, rounded up to a
 //! cell); ties go to live, input, dead, padding in that order. Every kind of
 //! block present (input, live, dead) shows in at least one cell, taken from
-//! a kind that has others. The exact numbers follow the bar.
+//! a kind that has others, or, when several kinds share the only used cell
+//! (a few small sets in a large buffer), by rounding each kind up to a cell
+//! of its own in address order (`ix#....`). The exact numbers follow the
+//! bar.
 
 use crate::alloc::Block;
 use crate::report::BufferLayout;
@@ -107,6 +110,8 @@ pub fn bar(layout: &BufferLayout, cells: usize) -> String {
     // Cell j covers bytes [j * cap / cells, (j + 1) * cap / cells).
     let edge = |j: usize| ((j as u128 * cap as u128) / cells as u128) as usize;
     let mut counts = vec![[0usize; 5]; cells];
+    // The first byte of each kind in each cell, to order kinds within a cell.
+    let mut first = vec![[usize::MAX; 5]; cells];
     for (start, stop, kind) in runs(layout) {
         // The first cell holding `start`: the largest j with edge(j) <= start.
         let mut j = ((start as u128 * cells as u128) / cap as u128) as usize;
@@ -121,6 +126,7 @@ pub fn bar(layout: &BufferLayout, cells: usize) -> String {
             let hi = stop.min(edge(j + 1));
             if hi > lo {
                 counts[j][kind as usize] += hi - lo;
+                first[j][kind as usize] = first[j][kind as usize].min(lo);
             }
             j += 1;
         }
@@ -148,17 +154,49 @@ pub fn bar(layout: &BufferLayout, cells: usize) -> String {
         let mut candidates: Vec<usize> = (0..cells)
             .filter(|&j| counts[j][kind as usize] > 0)
             .collect();
+        if candidates.is_empty() {
+            continue;
+        }
         candidates.sort_by_key(|&j| (usize::MAX - counts[j][kind as usize], j));
-        for j in candidates {
+        let spare = |kinds: &[Kind], j: usize| {
             let current = kinds[j];
-            let elsewhere = kinds.iter().filter(|&&k| k == current).count() > 1;
-            if matches!(current, Kind::Pad | Kind::Free) || elsewhere {
-                kinds[j] = kind;
-                break;
-            }
+            matches!(current, Kind::Pad | Kind::Free)
+                || kinds.iter().filter(|&&k| k == current).count() > 1
+        };
+        if let Some(&j) = candidates.iter().find(|&&j| spare(&kinds, j)) {
+            kinds[j] = kind;
+        } else {
+            make_room(&mut kinds, &first, candidates[0], kind, spare);
         }
     }
     kinds.iter().map(|&k| MARKS[k as usize]).collect()
+}
+
+/// Shows `kind` next to cell `j` (the cell with the most of it, whose own
+/// kind shows nowhere else) when no cell could simply take it: the nearest
+/// spare cell (padding, free, or a kind shown elsewhere) gives up its place,
+/// and the cells between shift towards it by one. `kind` lands before or
+/// after cell `j`'s kind by their first bytes in that cell, so the bar keeps
+/// address order. With every block in the first cell of a large buffer,
+/// input, dead sets and the live set then show as `ix#` followed by free
+/// cells: each kind present is rounded up to a cell, as anything in use is.
+fn make_room(
+    kinds: &mut Vec<Kind>,
+    first: &[[usize; 5]],
+    j: usize,
+    kind: Kind,
+    spare: impl Fn(&[Kind], usize) -> bool,
+) {
+    let before = first[j][kind as usize] < first[j][kinds[j] as usize];
+    if let Some(c) = (j + 1..kinds.len()).find(|&c| spare(kinds, c)) {
+        kinds.remove(c);
+        kinds.insert(if before { j } else { j + 1 }, kind);
+    } else if let Some(c) = (0..j).rev().find(|&c| spare(kinds, c)) {
+        kinds.remove(c);
+        // Cell j moved to j - 1.
+        kinds.insert(if before { j - 1 } else { j }, kind);
+    }
+    // No spare cell: fewer cells than kinds present; the bar stays as it is.
 }
 
 /// What the phase labels mean, printed once after [`LEGEND`] with
@@ -288,6 +326,55 @@ mod tests {
             ],
         );
         assert_eq!(bar(&l, 10), "xxxxxxxxx#");
+    }
+
+    #[test]
+    fn kinds_that_share_the_only_used_cell_each_get_a_cell_in_address_order() {
+        // leaky's rounds 1 and 2 on the example, in 4 MiB drawn as 49 cells:
+        // every block falls in cell 0.
+        let round1 = layout(
+            4_194_304,
+            672,
+            vec![
+                block(0, 0, 56, "input", false),
+                block(64, 8, 304, "set", false),
+                block(368, 0, 304, "set", true),
+            ],
+        );
+        assert_eq!(bar(&round1, 49), format!("ix#{}", ".".repeat(46)));
+        let round2 = layout(
+            4_194_304,
+            976,
+            vec![
+                block(0, 0, 56, "input", false),
+                block(64, 8, 304, "set", false),
+                block(368, 0, 304, "set", false),
+                block(672, 0, 304, "set", true),
+            ],
+        );
+        assert_eq!(bar(&round2, 49), format!("ix#{}", ".".repeat(46)));
+        // Round 0: the input and the live set.
+        let round0 = layout(
+            4_194_304,
+            368,
+            vec![
+                block(0, 0, 56, "input", false),
+                block(64, 8, 304, "set", true),
+            ],
+        );
+        assert_eq!(bar(&round0, 49), format!("i#{}", ".".repeat(47)));
+        // A full buffer with no spare cell keeps its one cell.
+        assert_eq!(bar(&round1, 1), "#");
+        // Free space before the used cell gives it up instead.
+        let high = layout(
+            100,
+            100,
+            vec![
+                block(90, 90, 4, "input", false),
+                block(94, 0, 6, "set", true),
+            ],
+        );
+        assert_eq!(bar(&high, 2), "i#");
     }
 
     #[test]

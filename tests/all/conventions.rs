@@ -414,3 +414,184 @@ fn auto_colours_a_terminal_unless_no_color_is_set() {
         "{plain:?}"
     );
 }
+
+/// A quoted command and the output the docs show for it.
+struct Quoted {
+    place: String,
+    args: Vec<String>,
+    expected: Vec<String>,
+}
+
+/// Every ```` ```console ```` block of `README.md` and `docs/*.md`: each
+/// `$ day23 ARGS` line and the lines after it, up to the next `$ ` line or
+/// the end of the block. Any other `$ ` command is an error: a console block
+/// quotes day23 only, so that this test can run all of them.
+fn quoted_commands() -> Vec<Quoted> {
+    let mut quoted = Vec::new();
+    for path in markdown_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.strip_prefix(root()).unwrap().display().to_string();
+        let mut in_console = false;
+        for (n, line) in text.lines().enumerate() {
+            let fence = line.trim_start().starts_with("```");
+            if fence {
+                in_console = !in_console && line.trim() == "```console";
+                continue;
+            }
+            if !in_console {
+                continue;
+            }
+            if let Some(command) = line.strip_prefix("$ ") {
+                let words: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
+                assert_eq!(
+                    words.first().map(String::as_str),
+                    Some("day23"),
+                    "{name}:{}: a console block quotes day23 commands only: {line}",
+                    n + 1
+                );
+                quoted.push(Quoted {
+                    place: format!("{name}:{}", n + 1),
+                    args: words[1..].to_vec(),
+                    expected: Vec::new(),
+                });
+            } else {
+                let last = quoted.last_mut().unwrap_or_else(|| {
+                    panic!("{name}:{}: output before any `$ day23` line", n + 1)
+                });
+                last.expected.push(line.to_owned());
+            }
+        }
+    }
+    quoted
+}
+
+/// A line as compared: trailing blanks dropped; a run's time (`0.02 s`) and
+/// `check`'s `N at a time` (the machine's cores) replaced by placeholders,
+/// with the blanks around them folded, since both vary from run to run.
+fn comparable(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let jobs = |i: usize| {
+        words[i].parse::<usize>().is_ok()
+            && words
+                .get(i + 1..i + 4)
+                .is_some_and(|w| w[0] == "at" && w[1] == "a" && w[2].starts_with("time"))
+    };
+    let timed =
+        words.windows(2).any(|w| is_seconds(w[0]) && w[1] == "s") || (0..words.len()).any(jobs);
+    if !timed {
+        return line.trim_end().to_owned();
+    }
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        if is_seconds(word) && words.get(i + 1) == Some(&"s") {
+            out.push("<seconds>");
+        } else if jobs(i) {
+            out.push("<jobs>");
+        } else {
+            out.push(word);
+        }
+    }
+    out.join(" ")
+}
+
+fn is_seconds(word: &str) -> bool {
+    word.split_once('.').is_some_and(|(whole, frac)| {
+        !whole.is_empty()
+            && !frac.is_empty()
+            && whole.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// Whether `actual` shows `expected`, where a line `...` stands for any
+/// number of lines (none included).
+fn shows(expected: &[String], actual: &[String]) -> bool {
+    match expected.split_first() {
+        None => actual.is_empty(),
+        Some((first, rest)) if first == "..." => {
+            (0..=actual.len()).any(|skip| shows(rest, &actual[skip..]))
+        }
+        Some((first, rest)) => actual
+            .split_first()
+            .is_some_and(|(line, more)| line == first && shows(rest, more)),
+    }
+}
+
+/// What a quoted command needs that the docs describe in prose: the
+/// failing manifest of docs/check.md (`m.json`, with part 1 of the example
+/// changed to 111, beside a copy of `example.txt`), made in `dir`, which
+/// becomes the command's folder.
+fn prepare(args: &[String], dir: &Path) -> Option<PathBuf> {
+    if args.first().map(String::as_str) == Some("check")
+        && args.get(1).map(String::as_str) == Some("m.json")
+    {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::copy(example(), dir.join("example.txt")).unwrap();
+        std::fs::write(
+            dir.join("m.json"),
+            r#"{"inputs": [{"file": "example.txt", "part1": 111, "part2": 20}]}"#,
+        )
+        .unwrap();
+        return Some(dir.to_path_buf());
+    }
+    None
+}
+
+#[test]
+fn every_command_the_docs_quote_prints_what_they_show() {
+    let quoted = quoted_commands();
+    assert!(
+        quoted.len() >= 14,
+        "expected the README's and docs' console blocks, found {}",
+        quoted.len()
+    );
+    let scratch = std::env::temp_dir().join(format!("day23-docs-{}", std::process::id()));
+    let mut wrong = Vec::new();
+    for (i, q) in quoted.iter().enumerate() {
+        let mut cmd = day23();
+        if let Some(dir) = prepare(&q.args, &scratch.join(i.to_string())) {
+            cmd.current_dir(dir);
+        }
+        let out = cmd.args(&q.args).output().unwrap();
+        // stdout, then stderr: what a terminal shows for these commands,
+        // whose errors come after the answers reached.
+        let actual: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .chain(String::from_utf8_lossy(&out.stderr).lines())
+            .map(comparable)
+            .collect();
+        let expected: Vec<String> = q.expected.iter().map(|l| comparable(l)).collect();
+        let expected = match expected.iter().rposition(|l| !l.is_empty()) {
+            Some(last) => &expected[..=last],
+            None => &expected[..],
+        };
+        if !shows(expected, &actual) {
+            wrong.push(format!(
+                "{}: day23 {}\n--- the docs show\n{}\n--- it prints\n{}",
+                q.place,
+                q.args.join(" "),
+                expected.join("\n"),
+                actual.join("\n")
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+#[test]
+fn a_quoted_output_matches_with_elisions_and_times() {
+    let lines = |s: &str| s.lines().map(comparable).collect::<Vec<_>>();
+    let actual = lines("a\nb\nc\npass  x  0.01 s  ok\nd");
+    assert!(shows(&lines("a\n...\npass  x  12.50 s  ok\nd"), &actual));
+    assert!(shows(&lines("...\nd"), &actual));
+    assert!(shows(&lines("a\nb\n...\nc\n...\nd"), &actual));
+    assert!(!shows(&lines("a\nc\n...\nd"), &actual), "a line left out");
+    assert!(!shows(&lines("a\n..."), &lines("b")), "a wrong first line");
+    assert!(!shows(&lines("...\nc"), &actual), "a wrong last line");
+    assert_eq!(
+        comparable("36 runs, 2 at a time"),
+        "36 runs, <jobs> at a time"
+    );
+    assert_eq!(comparable("Part 1: 3784  "), "Part 1: 3784");
+}
