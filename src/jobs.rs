@@ -388,6 +388,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads /proc/meminfo and the core count, which Miri's isolation refuses; no unsafe here"
+    )]
     fn a_pool_has_at_least_one_thread() {
         assert_eq!(Pool::new(Some(0), 2).threads, 1);
         assert_eq!(Pool::new(Some(3), 2).threads, 3);

@@ -378,6 +378,7 @@ mod bottom {
 }
 
 /// Huge pages on Linux (x86-64 and aarch64 with 4 KiB base pages).
+#[cfg(all(target_os = "linux", not(miri)))]
 const HUGE_PAGE: usize = 2 << 20;
 
 /// Asks the kernel to back the `frame` bytes of stack below this call with
