@@ -56,3 +56,32 @@ pub trait Strategy {
         Ok(())
     }
 }
+
+/// Where each round's memory comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum StrategyKind {
+    /// New set in the same buffer each round: leaks one set per round.
+    Leaky,
+    /// New set in a temporary buffer reset each round, copied back.
+    #[cfg_attr(feature = "cli", value(name = "tempcopy"))]
+    TempCopy,
+    /// Two buffers taking turns; freeing the old set reclaims it.
+    #[cfg_attr(feature = "cli", value(name = "pingpong"))]
+    PingPong,
+    /// The global heap, counted.
+    Heap,
+}
+
+impl StrategyKind {
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Leaky => "leaky",
+            Self::TempCopy => "tempcopy",
+            Self::PingPong => "pingpong",
+            Self::Heap => "heap",
+        }
+    }
+}
