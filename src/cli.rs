@@ -480,6 +480,22 @@ fn parse_density(text: &str) -> Result<f64, String> {
     }
 }
 
+/// The process's exit codes, documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitCode {
+    /// Answers printed (or `generate` done).
+    Success = 0,
+    /// Bad input, or an I/O error.
+    Failure = 1,
+    /// Bad flags (clap's own code).
+    Usage = 2,
+    /// A buffer ran out of memory.
+    OutOfMemory = 3,
+    /// `check`: an answer differs from the manifest's.
+    WrongAnswer = 4,
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

@@ -18,12 +18,13 @@ pub mod export;
 pub mod generate;
 pub mod grid;
 #[cfg(feature = "cli")]
-pub mod jobs;
+pub mod input;
 #[cfg(feature = "cli")]
 pub mod manual;
 #[cfg(feature = "cli")]
 pub mod progress;
 pub mod report;
+pub mod runner;
 pub mod sim;
 #[allow(unsafe_code)]
 pub mod simd;

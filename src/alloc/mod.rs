@@ -68,6 +68,7 @@
 //! ```
 
 mod counting;
+mod heap_buffers;
 mod size;
 #[cfg(feature = "cli")]
 mod stack;
@@ -82,6 +83,7 @@ use std::rc::Rc;
 pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
 pub use counting::Counting;
+pub use heap_buffers::{HeapBufferError, with_heap_buffers};
 pub use size::{BUFFER_ALIGN, parse_size};
 #[cfg(feature = "cli")]
 pub use stack::{
