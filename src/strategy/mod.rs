@@ -74,6 +74,9 @@ pub enum StrategyKind {
 }
 
 impl StrategyKind {
+    /// Every strategy, in the order `--strategy all` runs them.
+    pub const ALL: [Self; 4] = [Self::Leaky, Self::TempCopy, Self::PingPong, Self::Heap];
+
     /// The name users type.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -83,5 +86,16 @@ impl StrategyKind {
             Self::PingPong => "pingpong",
             Self::Heap => "heap",
         }
+    }
+}
+
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::StrategyKind;
+
+    #[test]
+    fn all_lists_every_strategy_in_the_clis_order() {
+        use clap::ValueEnum;
+        assert_eq!(StrategyKind::ALL.as_slice(), StrategyKind::value_variants());
     }
 }
