@@ -173,7 +173,7 @@ impl Page<'_> {
             .iter()
             .map(|run| {
                 let r = run.report;
-                let color = super::svg::color(r.strategy);
+                let color = super::palette::rgb(r.strategy);
                 RunData {
                     name: &r.name,
                     strategy: r.strategy,

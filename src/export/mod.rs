@@ -16,6 +16,8 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod layout;
+pub mod palette;
+#[cfg(feature = "cli")]
 pub mod svg;
 pub mod table;
 
@@ -27,6 +29,7 @@ use anyhow::{Context, Result};
 
 pub use self::csv::CsvExporter;
 pub use self::json::JsonExporter;
+#[cfg(feature = "cli")]
 pub use self::svg::SvgExporter;
 pub use self::table::TableExporter;
 use crate::report::Comparison;

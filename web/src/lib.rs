@@ -124,10 +124,10 @@ impl Observer for PageObserver<'_, '_> {
 /// single run ran out of memory, or null>}`, or `{"error": message}` alone
 /// when the CLI would print nothing but that message.
 #[must_use]
-pub fn solve(input: &[u8], options: &[u8], progress: &mut dyn FnMut(usize, usize)) -> Value {
+pub fn solve(input: &[u8], options: &[u8], progress: &mut dyn FnMut(usize, usize)) -> String {
     match try_solve(input, options, progress) {
         Ok(answer) => answer,
-        Err(error) => json!({ "error": error }),
+        Err(error) => json!({ "error": error }).to_string(),
     }
 }
 
@@ -135,7 +135,7 @@ fn try_solve(
     input: &[u8],
     options: &[u8],
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Value, String> {
+) -> Result<String, String> {
     let options: Options =
         serde_json::from_slice(options).map_err(|e| format!("invalid options: {e}"))?;
     let strategies = parse_list(
@@ -217,17 +217,16 @@ fn try_solve(
             .map_err(|e| format!("{e:#}"))
             .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
     };
-    let export: Value = serde_json::from_str(&text(Format::Json)?).map_err(|e| e.to_string())?;
+    let export = text(Format::Json)?;
     let report = match sink {
         Some(mut sink) => {
             sink.runs = layouts;
             let page = sink
                 .page(&comparison, text(Format::Text)?)
                 .map_err(|e| format!("{e:#}"))?;
-            let data = page.data_json().map_err(|e| format!("{e:#}"))?;
-            serde_json::from_str(&data).map_err(|e| e.to_string())?
+            page.data_json().map_err(|e| format!("{e:#}"))?
         }
-        None => Value::Null,
+        None => "null".to_owned(),
     };
     let agreed = comparison.agreed_answers().map_err(|e| e.to_string());
     let error = match (agreed, failure) {
@@ -235,7 +234,13 @@ fn try_solve(
         (Ok(_), Some(oom)) if single => Some(oom.to_string()),
         _ => None,
     };
-    Ok(json!({ "json": export, "report": report, "error": error }))
+    // The export's and the viewer's JSON go in as they are, in the CLI's
+    // key order, without a second parse.
+    Ok(format!(
+        "{{\"json\":{},\"report\":{report},\"error\":{}}}",
+        export.trim_end(),
+        json!(error)
+    ))
 }
 
 /// [`solve`], as bytes of JSON (what the page's interface returns).
@@ -245,5 +250,5 @@ pub fn answer(input: &[u8], options: &[u8]) -> Vec<u8> {
     let mut progress = ffi::progress;
     #[cfg(not(target_arch = "wasm32"))]
     let mut progress = |_: usize, _: usize| {};
-    serde_json::to_vec(&solve(input, options, &mut progress)).unwrap_or_default()
+    solve(input, options, &mut progress).into_bytes()
 }
