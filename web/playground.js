@@ -55,7 +55,7 @@
   }
   function engineOptions(o = {}) {
     return {
-      strategy: o.strategy ?? "leaky", cells: o.cells ?? "hashset",
+      strategy: o.strategy ?? "pingpong", cells: o.cells ?? "hashset",
       bufferSize: o.bufferSize ?? "4MiB", maxRounds: o.maxRounds ?? null,
       name: o.name ?? "<input>", record: !!o.record,
     };
@@ -81,7 +81,7 @@
       return label;
     }));
   }
-  boxes("strategies", STRATEGIES, ["leaky"]);
+  boxes("strategies", STRATEGIES, ["pingpong"]);
   boxes("cellkinds", CELLS, ["hashset"]);
   const picked = (id) => [...$(id).querySelectorAll("input:checked")].map((b) => b.value);
   const pick = (id, names) => { for (const b of $(id).querySelectorAll("input")) b.checked = names.includes(b.value); };
@@ -150,7 +150,7 @@
   function settings() {
     const m = $("maxrounds").value.trim();
     return {
-      strategy: picked("strategies").join(",") || "leaky",
+      strategy: picked("strategies").join(",") || "pingpong",
       cells: picked("cellkinds").join(",") || "hashset",
       bufferSize: $("buffer").value.trim(),
       maxRounds: m === "" ? null : (/^\d+$/.test(m) ? Number(m) : m),

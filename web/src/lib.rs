@@ -34,7 +34,7 @@ const DEFAULT_BUFFER_SIZE: usize = 4 << 20;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Options {
-    /// `--strategy`: `"leaky"`, `"leaky,pingpong"`, `"all"` (default leaky).
+    /// `--strategy`: `"leaky"`, `"leaky,pingpong"`, `"all"` (default pingpong, as the CLI).
     pub strategy: Option<String>,
     /// `--cells`: `"hashset"`, `"all"`, ... (default hashset).
     pub cells: Option<String>,
@@ -139,7 +139,7 @@ fn try_solve(
     let options: Options =
         serde_json::from_slice(options).map_err(|e| format!("invalid options: {e}"))?;
     let strategies = parse_list(
-        options.strategy.as_deref().unwrap_or("leaky"),
+        options.strategy.as_deref().unwrap_or("pingpong"),
         "--strategy <STRATEGY>",
         &StrategyKind::ALL,
         StrategyKind::name,
