@@ -48,3 +48,40 @@ pub fn run_on_heap(
         source,
     })
 }
+
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::*;
+    use crate::cells::CellKind;
+    use crate::engine::{Limits, Snapshot};
+    use crate::report::RoundStats;
+
+    const EXAMPLE: &[u8] = include_bytes!("../../inputs/example.txt");
+
+    #[test]
+    #[cfg_attr(miri, ignore = "spawns a thread with a large stack")]
+    fn heap_buffers_give_the_stack_buffers_figures() {
+        for cells in CellKind::ALL {
+            for kind in StrategyKind::ALL {
+                for buffer_size in [2000, 4 << 20] {
+                    let options = RunOptions {
+                        buffer_size,
+                        limits: Limits::default(),
+                        trace: false,
+                        cells,
+                    };
+                    let mut on_heap = Vec::new();
+                    let mut observer = |s: &RoundStats, _: &dyn Snapshot| on_heap.push(s.clone());
+                    let heap = run_on_heap(kind, EXAMPLE, &options, &mut observer).unwrap();
+                    let mut on_stack = Vec::new();
+                    let mut observer = |s: &RoundStats, _: &dyn Snapshot| on_stack.push(s.clone());
+                    let stack =
+                        super::super::run_strategy(kind, EXAMPLE, &options, &mut observer).unwrap();
+                    assert_eq!(on_heap, on_stack, "{kind:?} {cells:?} {buffer_size}");
+                    assert_eq!(format!("{:?}", heap.result), format!("{:?}", stack.result));
+                    assert!(on_heap.len() > 1, "{kind:?} {cells:?} {buffer_size}");
+                }
+            }
+        }
+    }
+}
