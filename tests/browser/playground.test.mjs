@@ -153,9 +153,11 @@ try {
     const msg = await page.evaluate(([b, s]) => window.day23.solve("#\n", { bufferSize: b, strategy: s }).then(() => "resolved", (e) => e.message), [size, strategy]);
     check(msg.includes("4294967295"), `--buffer-size ${size} --strategy ${strategy}: ${JSON.stringify(msg)}`);
   }
-  {
-    const msg = await page.evaluate(() => window.day23.solve("#\n", { strategy: "leaky,nope" }).then(() => "resolved", (e) => e.message));
-    check(msg.startsWith("invalid value 'nope' for '--strategy <STRATEGY>'"), `an unknown strategy: ${JSON.stringify(msg)}`);
+  for (const [flag, value, option] of [["-s", "leaky,nope", "strategy"], ["-c", "hashset,nope", "cells"], ["-b", "5XB", "bufferSize"]]) {
+    const msg = await page.evaluate(([o, v]) => window.day23.solve("#\n", { [o]: v }).then(() => "resolved", (e) => e.message), [option, value]);
+    // clap's message: its first lines, before the blank line.
+    const clap = native("inputs/example.txt", [flag, value]).stderr.split("\n\n")[0].replace(/^error: /, "");
+    check(msg === clap, `${flag} ${value}: clap's words ${JSON.stringify(msg)} vs ${JSON.stringify(clap)}`);
   }
 
   // --- the form: markup pasted and in a link stays text ------------------------

@@ -140,13 +140,13 @@ fn try_solve(
         serde_json::from_slice(options).map_err(|e| format!("invalid options: {e}"))?;
     let strategies = parse_list(
         options.strategy.as_deref().unwrap_or("pingpong"),
-        "--strategy <STRATEGY>",
+        "--strategy <STRATEGY[,...]>",
         &StrategyKind::ALL,
         StrategyKind::name,
     )?;
     let cells = parse_list(
         options.cells.as_deref().unwrap_or("hashset"),
-        "--cells <CELLS>",
+        "--cells <CELLS[,...]>",
         &CellKind::ALL,
         CellKind::name,
     )?;
