@@ -138,6 +138,17 @@ try {
       check(`Error: ${got.error}\n` === n.stderr, `${what}: the CLI's message: ${JSON.stringify(got.error)} vs ${JSON.stringify(n.stderr)}`);
     }
   }
+  // 100 MB of one line, made in the page (the CLI reads up to 256 MiB).
+  {
+    const file = join(work, "100mb.txt");
+    writeFileSync(file, Buffer.alloc(100 << 20, "#."));
+    const n = native(file, ["-c", "zigmap"]);
+    const t0 = Date.now();
+    const got = await page.evaluate((name) => window.day23.solve("#.".repeat(50 << 20), { name, cells: "zigmap" })
+      .then((j) => { delete j.input; return { json: j }; }, (e) => ({ error: e.message })), file);
+    const same = n.json ? isDeepStrictEqual(got.json, n.json) : `Error: ${got.error}\n` === n.stderr;
+    check(same, `100 MB: the CLI's ${n.json ? "JSON" : "message"} (${Date.now() - t0} ms; exit ${n.status})`);
+  }
   // 5000x5000: 25 MB; the input alone does not fit the 4 MiB buffer, as natively.
   {
     const row = "#.".repeat(2500) + "\n", file = join(work, "big.txt");
