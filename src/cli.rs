@@ -13,6 +13,8 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::cells::CellKind;
+pub use crate::export::Format;
+pub use crate::strategy::StrategyKind;
 
 /// Advent of Code 2022 Day 23 on a Zig-style fixed-buffer bump allocator.
 ///
@@ -441,57 +443,6 @@ one_or_all_values!(
     "Every cell kind above, one after another"
 );
 
-/// The output's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Round lines for one strategy, a summary table for several.
-    Text,
-    /// One JSON object: the input, then per strategy a summary and every round.
-    Json,
-    /// One row per strategy and round, with a fixed header.
-    Csv,
-}
-
-impl Format {
-    /// The name users type.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Text => "text",
-            Self::Json => "json",
-            Self::Csv => "csv",
-        }
-    }
-}
-
-/// Where each round's memory comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StrategyKind {
-    /// New set in the same buffer each round: leaks one set per round.
-    Leaky,
-    /// New set in a temporary buffer reset each round, copied back.
-    #[value(name = "tempcopy")]
-    TempCopy,
-    /// Two buffers taking turns; freeing the old set reclaims it.
-    #[value(name = "pingpong")]
-    PingPong,
-    /// The global heap, counted.
-    Heap,
-}
-
-impl StrategyKind {
-    /// The name users type.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Leaky => "leaky",
-            Self::TempCopy => "tempcopy",
-            Self::PingPong => "pingpong",
-            Self::Heap => "heap",
-        }
-    }
-}
-
 /// Options of `generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -527,6 +478,22 @@ fn parse_density(text: &str) -> Result<f64, String> {
             "'{text}' is not a density: expected a number from 0 to 1, e.g. 0.5"
         )),
     }
+}
+
+/// The process's exit codes, documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ExitCode {
+    /// Answers printed (or `generate` done).
+    Success = 0,
+    /// Bad input, or an I/O error.
+    Failure = 1,
+    /// Bad flags (clap's own code).
+    Usage = 2,
+    /// A buffer ran out of memory.
+    OutOfMemory = 3,
+    /// `check`: an answer differs from the manifest's.
+    WrongAnswer = 4,
 }
 
 #[cfg(test)]

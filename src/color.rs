@@ -11,11 +11,14 @@
 //! comparison's outcome column, and `check`'s pass, fail and out-of-memory.
 
 use std::fmt::Display;
+#[cfg(feature = "cli")]
 use std::io;
 
+#[cfg(feature = "cli")]
 use anstream::{AutoStream, ColorChoice, stream::RawStream};
 use anstyle::{AnsiColor, Style};
 
+#[cfg(feature = "cli")]
 use crate::cli::ColorWhen;
 
 /// A run that finished, a check that passed.
@@ -38,6 +41,7 @@ pub struct Colors {
 
 impl Colors {
     /// The decision for each stream, as `when` and the environment say.
+    #[cfg(feature = "cli")]
     #[must_use]
     pub fn new(when: ColorWhen) -> Self {
         Self {
@@ -54,6 +58,7 @@ impl Colors {
     }
 }
 
+#[cfg(feature = "cli")]
 fn enabled(when: ColorWhen, stream: &impl RawStream) -> bool {
     match when {
         ColorWhen::Always => true,
@@ -84,6 +89,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cli")]
     fn never_and_always_ignore_the_stream() {
         assert!(!enabled(ColorWhen::Never, &io::stdout()));
         assert!(enabled(ColorWhen::Always, &io::stderr()));

@@ -26,7 +26,8 @@ pub fn human_bytes(bytes: usize) -> String {
 pub fn suggest_size(bytes: usize) -> String {
     let p = bytes.checked_next_power_of_two().unwrap_or(usize::MAX);
     match p.trailing_zeros() {
-        40.. => format!("{}TiB", p >> 40),
+        // Only with 64-bit `usize`: `as u64` keeps the shift in range on 32 bits.
+        40.. => format!("{}TiB", (p as u64) >> 40),
         30.. => format!("{}GiB", p >> 30),
         20.. => format!("{}MiB", p >> 20),
         10.. => format!("{}KiB", p >> 10),

@@ -68,6 +68,9 @@
 //! ```
 
 mod counting;
+mod heap_buffers;
+mod size;
+#[cfg(feature = "cli")]
 mod stack;
 
 use core::cell::{Cell, RefCell};
@@ -80,9 +83,11 @@ use std::rc::Rc;
 pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
 pub use counting::Counting;
+pub use heap_buffers::{HeapBufferError, with_heap_buffers};
+pub use size::{BUFFER_ALIGN, parse_size};
+#[cfg(feature = "cli")]
 pub use stack::{
-    BUFFER_ALIGN, MAX_STACK_BYTES, StackError, mem_available, parse_size, stack_class_bytes,
-    with_stack_buffers,
+    MAX_STACK_BYTES, StackError, mem_available, stack_class_bytes, with_stack_buffers,
 };
 
 /// An allocator the tool can report on: the buffers of the strategies, and

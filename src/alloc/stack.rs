@@ -30,8 +30,7 @@
 use core::mem::MaybeUninit;
 use std::io;
 
-/// Every buffer's first byte is aligned to this many bytes.
-pub const BUFFER_ALIGN: usize = 64;
+use super::BUFFER_ALIGN;
 
 /// Stack the thread gets beyond the frame, for the solver's own calls.
 const STACK_MARGIN: usize = 8 << 20;
@@ -78,12 +77,19 @@ const CLASSES: &[usize] = &[
     1610612736,
     2147483648,
     3221225472,
+    #[cfg(target_pointer_width = "64")]
     4294967296,
+    #[cfg(target_pointer_width = "64")]
     6442450944,
+    #[cfg(target_pointer_width = "64")]
     8589934592,
+    #[cfg(target_pointer_width = "64")]
     12884901888,
+    #[cfg(target_pointer_width = "64")]
     17179869184,
+    #[cfg(target_pointer_width = "64")]
     25769803776,
+    #[cfg(target_pointer_width = "64")]
     34359738368,
 ];
 
@@ -436,9 +442,9 @@ fn in_frame<const N: usize>(len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>]
 }
 
 macro_rules! dispatch {
-    ($class:expr, $len:expr, $f:expr; $($n:literal),*) => {
+    ($class:expr, $len:expr, $f:expr; $($(#[$attr:meta])* $n:literal),*) => {
         match $class {
-            $( $n => in_frame::<$n>($len, $f), )*
+            $( $(#[$attr])* $n => in_frame::<$n>($len, $f), )*
             _ => {}
         }
     };
@@ -486,95 +492,25 @@ fn in_class(class: usize, len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>]))
     1610612736,
     2147483648,
     3221225472,
+    #[cfg(target_pointer_width = "64")]
     4294967296,
+    #[cfg(target_pointer_width = "64")]
     6442450944,
+    #[cfg(target_pointer_width = "64")]
     8589934592,
+    #[cfg(target_pointer_width = "64")]
     12884901888,
+    #[cfg(target_pointer_width = "64")]
     17179869184,
+    #[cfg(target_pointer_width = "64")]
     25769803776,
+    #[cfg(target_pointer_width = "64")]
     34359738368);
-}
-
-/// Parses a size in bytes: a whole number with an optional unit, `B`,
-/// `K`/`KiB`, `M`/`MiB`, `G`/`GiB`, `T`/`TiB` (powers of 1024) or `kB`, `MB`,
-/// `GB`, `TB` (powers of 1000), case-insensitive, e.g. `20000`, `64KiB`, `4MiB`.
-///
-/// # Errors
-///
-/// A message naming the problem when the text is not such a size or the value
-/// does not fit in `usize`.
-pub fn parse_size(text: &str) -> Result<usize, String> {
-    let text = text.trim();
-    let digits = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(digits);
-    if number.is_empty() {
-        return Err(format!(
-            "'{text}' is not a size: expected a whole number of bytes, optionally with a unit (e.g. 20000, 64KiB, 4MiB, 1GiB)"
-        ));
-    }
-    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kib" => 1 << 10,
-        "m" | "mib" => 1 << 20,
-        "g" | "gib" => 1 << 30,
-        "t" | "tib" => 1 << 40,
-        "kb" => 1_000,
-        "mb" => 1_000_000,
-        "gb" => 1_000_000_000,
-        "tb" => 1_000_000_000_000,
-        other => {
-            return Err(format!(
-                "unknown unit '{other}' in '{text}': use B, KiB, MiB, GiB, TiB (or kB, MB, GB, TB)"
-            ));
-        }
-    };
-    number
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(multiplier))
-        .and_then(|n| usize::try_from(n).ok())
-        .ok_or_else(|| format!("'{text}' is too large a size"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parse_size_accepts_plain_and_binary_and_decimal_units() {
-        assert_eq!(parse_size("20000"), Ok(20000));
-        assert_eq!(parse_size("64KiB"), Ok(65536));
-        assert_eq!(parse_size("4MiB"), Ok(4 << 20));
-        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
-        assert_eq!(parse_size("4m"), Ok(4 << 20));
-        assert_eq!(parse_size("2kB"), Ok(2000));
-        assert_eq!(parse_size("0"), Ok(0));
-        assert_eq!(parse_size(" 7 B "), Ok(7));
-    }
-
-    #[test]
-    fn parse_size_rejects_garbage_and_overflow() {
-        assert!(parse_size("").unwrap_err().contains("not a size"));
-        assert!(parse_size("-1").unwrap_err().contains("not a size"));
-        assert!(parse_size("1.5MiB").unwrap_err().contains("unknown unit"));
-        assert!(
-            parse_size("12parsecs")
-                .unwrap_err()
-                .contains("unknown unit")
-        );
-        assert!(
-            parse_size("99999999999999999999")
-                .unwrap_err()
-                .contains("too large")
-        );
-        assert!(
-            parse_size("17179869184TiB")
-                .unwrap_err()
-                .contains("too large")
-        );
-    }
 
     #[test]
     fn classes_are_ascending_and_waste_at_most_half() {

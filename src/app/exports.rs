@@ -12,12 +12,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use super::options::View;
-use super::report::ReportSink;
 use super::rounds::{RoundPrinter, answer_lines};
 use crate::alloc::TraceEvent;
 use crate::cli::{Format, SolveArgs};
 use crate::export::{Exporter, Output, SvgExporter, TableExporter, exporter};
 use crate::report::Comparison;
+use crate::runner::record::ReportSink;
 
 /// A file created up front, with its path for messages.
 pub(super) struct OutFile {

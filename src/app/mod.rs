@@ -7,7 +7,7 @@
 //! 2. `exports`: every output file created before any work starts;
 //! 3. `input`: the input read, bounded and checked as it arrives;
 //! 4. `run`: the runs go concurrently (`--jobs` at a time, within the
-//!    available memory: [`crate::jobs`]), each on a thread whose stack holds
+//!    available memory: [`crate::runner::jobs`]), each on a thread whose stack holds
 //!    its own buffers, and feed the sinks in plan order as the rounds
 //!    complete, exactly as one after another would: `rounds` (the
 //!    write-up's `Round i memuse: N` lines), `layout` (pictures of the
@@ -23,10 +23,8 @@
 //! [`Comparison`]: crate::report::Comparison
 
 mod exports;
-mod input;
 mod layout;
 mod options;
-mod report;
 mod rounds;
 mod run;
 
@@ -34,29 +32,15 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 
-pub use self::input::{MAX_INPUT_BYTES, read_input};
 pub use self::rounds::round_line;
-pub use self::run::{RunOptions, RunOutcome, run_strategy, stack_bytes};
+pub use crate::cli::ExitCode;
 use crate::cli::{Cli, Command, GenerateArgs, SolveArgs};
 use crate::color::Colors;
+pub use crate::input::{MAX_INPUT_BYTES, read_input};
 use crate::manual;
 use crate::progress::Progress;
-
-/// The process's exit codes, documented in `--help` and the README.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum ExitCode {
-    /// Answers printed (or `generate` done).
-    Success = 0,
-    /// Bad input, or an I/O error.
-    Failure = 1,
-    /// Bad flags (clap's own code).
-    Usage = 2,
-    /// A buffer ran out of memory.
-    OutOfMemory = 3,
-    /// `check`: an answer differs from the manifest's.
-    WrongAnswer = 4,
-}
+use crate::runner::record::ReportSink;
+pub use crate::runner::{RunOptions, RunOutcome, run_strategy, stack_bytes};
 
 /// Runs the command line.
 ///
@@ -135,7 +119,7 @@ fn solve_command(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
             !args.quiet && io::stderr().is_terminal() && !live_text_on_terminal,
         ),
         trace: outputs.trace,
-        report: outputs.report.is_some().then(report::ReportSink::default),
+        report: outputs.report.is_some().then(ReportSink::default),
     };
     let (comparison, failure) = run::run_all(&plan, &input, &mut sinks)?;
     let recorded = sinks.report.take();

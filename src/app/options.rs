@@ -13,11 +13,11 @@ use anyhow::{Result, bail};
 
 use super::ExitCode;
 use super::eprint_line;
-use super::input::display_name;
 use super::layout::{LayoutOptions, layout_width};
-use super::run::RunOptions;
 use crate::cli::{CellKind, Format, SolveArgs, StrategyKind};
 use crate::engine::Limits;
+use crate::input::display_name;
+use crate::runner::RunOptions;
 
 /// One run: a strategy with a kind of cells.
 #[derive(Debug, Clone)]

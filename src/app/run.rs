@@ -3,7 +3,7 @@
 //! [`run_strategy`] runs one strategy on a thread whose stack holds its
 //! buffers. [`run_all`] runs the runs of a [`Plan`] concurrently, up to
 //! `--jobs` at a time and as many as fit the available memory
-//! ([`crate::jobs`]), each watched by a [`RunObserver`] that records its
+//! ([`crate::runner::jobs`]), each watched by a [`RunObserver`] that records its
 //! rounds and turns them into text (round lines, layout pictures) and
 //! progress figures. This thread takes them in plan order, a run as soon as
 //! every run before it is done, and feeds the sinks (the output, the legend,
@@ -13,126 +13,22 @@
 use std::io::Write;
 use std::ops::ControlFlow;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::exports::{OutFile, write_trace};
 use super::layout::{LayoutRun, LayoutSink, Pictures};
 use super::options::{Plan, Run, View};
-use super::report::{ReportRun, ReportSink, RunLayouts};
 use super::rounds::{RoundLine, RoundPrinter};
-use crate::alloc::{BUFFER_ALIGN, FixedBufferAllocator, Trace, TraceEvent, with_stack_buffers};
-use crate::answers::Answers;
-use crate::cli::{CellKind, StrategyKind};
-use crate::engine::{Limits, Observer, Phase, Snapshot, solve_cells};
+use crate::cli::StrategyKind;
+use crate::engine::{Observer, Phase, Snapshot};
 use crate::error::{OutOfMemory, SolveError};
-use crate::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::runner::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::runner::record::{ReportRun, ReportSink, RunLayouts};
+use crate::runner::{RunOptions, RunOutcome, run_report, run_strategy, stack_bytes};
+
 use crate::progress::{Progress, RunProgress};
 use crate::report::{Comparison, Outcome, RoundStats, RunReport};
-use crate::strategy::{Heap, Leaky, PingPong, TempCopy};
 use crate::units::thousands;
-
-/// What one strategy's run produced.
-#[derive(Debug)]
-pub struct RunOutcome {
-    /// The answers, or why the run stopped.
-    pub result: Result<Answers, SolveError>,
-    /// The allocator events, when asked for.
-    pub trace: Vec<TraceEvent>,
-}
-
-/// Options of one strategy's run.
-#[derive(Debug, Clone, Copy)]
-pub struct RunOptions {
-    /// Bytes per buffer.
-    pub buffer_size: usize,
-    /// How far to go and where the input lives.
-    pub limits: Limits,
-    /// Record allocator events.
-    pub trace: bool,
-    /// How the elves are stored.
-    pub cells: CellKind,
-}
-
-/// Runs `kind` on `input` on a thread whose stack holds its buffers.
-///
-/// # Errors
-///
-/// The buffers cannot be provided (too large for this machine).
-pub fn run_strategy(
-    kind: StrategyKind,
-    input: &[u8],
-    options: &RunOptions,
-    observer: &mut (dyn Observer + Send),
-) -> Result<RunOutcome> {
-    let size = options.buffer_size;
-    let buffers = buffer_sizes(kind, size);
-    let buffers = buffers.as_slice();
-    let limits = options.limits;
-    let tracing = options.trace;
-    let cells = options.cells;
-    let outcome = with_stack_buffers(buffers, move |mut bufs| {
-        let trace = Trace::new();
-        let mut fba = |name: &'static str| {
-            let buf = bufs.remove(0);
-            let fba = FixedBufferAllocator::new(buf).with_name(name);
-            if tracing {
-                fba.with_trace(trace.clone())
-            } else {
-                fba
-            }
-        };
-        let result = match kind {
-            StrategyKind::Leaky => {
-                solve_cells(&Leaky::new(fba("main")), cells, input, &limits, observer)
-            }
-            StrategyKind::TempCopy => {
-                let main = fba("main");
-                let strategy = TempCopy::new(main, fba("temp"));
-                solve_cells(&strategy, cells, input, &limits, observer)
-            }
-            StrategyKind::PingPong => {
-                let a = fba("a");
-                solve_cells(&PingPong::new(a, fba("b")), cells, input, &limits, observer)
-            }
-            StrategyKind::Heap => solve_cells(&Heap::new(), cells, input, &limits, observer),
-        };
-        RunOutcome {
-            result,
-            trace: trace.take(),
-        }
-    })
-    .with_context(|| {
-        format!(
-            "could not provide {} buffer(s) of {size} bytes for --strategy {}",
-            buffers.len(),
-            kind.name()
-        )
-    })?;
-    Ok(outcome)
-}
-
-/// The sizes of the buffers `kind` gets.
-fn buffer_sizes(kind: StrategyKind, buffer_size: usize) -> Vec<usize> {
-    match kind {
-        StrategyKind::Leaky => vec![buffer_size],
-        StrategyKind::TempCopy | StrategyKind::PingPong => vec![buffer_size, buffer_size],
-        StrategyKind::Heap => Vec::new(),
-    }
-}
-
-/// The bytes a run of `kind` may hold for its buffers of `buffer_size` bytes:
-/// their total, 64-byte aligned (`usize::MAX` on overflow). A run touches
-/// only the pages it uses, so this is an upper bound. The heap strategy's
-/// sets, on the global heap, are not counted.
-#[must_use]
-pub fn stack_bytes(kind: StrategyKind, buffer_size: usize) -> usize {
-    buffer_sizes(kind, buffer_size)
-        .iter()
-        .try_fold(0usize, |acc, &s| {
-            acc.checked_add(s.checked_next_multiple_of(BUFFER_ALIGN)?)
-        })
-        .unwrap_or(usize::MAX)
-}
 
 /// The buffers a strategy gets, for messages.
 fn buffer_names(kind: StrategyKind) -> &'static str {
@@ -429,31 +325,25 @@ fn finish(
         let prefix = if view.single { "" } else { label };
         write_trace(out, prefix, &outcome.trace)?;
     }
-    let (answers, ending, failure) = match outcome.result {
-        Ok(answers) => (answers, Outcome::completed(&answers, &rounds), None),
-        Err(SolveError::OutOfMemory { error, reached }) => {
-            (reached, Outcome::from(&error), Some(error))
+    let (report, failure) = run_report(
+        kind,
+        options.cells,
+        options.buffer_size,
+        elves,
+        rounds,
+        outcome.result,
+    )
+    .map_err(|e| match e {
+        e @ SolveError::Parse(_) => {
+            anyhow::Error::new(e).context(format!("invalid input '{name}'"))
         }
-        Err(e @ SolveError::Parse(_)) => {
-            return Err(anyhow::Error::new(e).context(format!("invalid input '{name}'")));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    progress.finish_run(match ending {
+        e => e.into(),
+    })?;
+    progress.finish_run(match report.outcome {
         Outcome::OutOfMemory { round, .. } => {
             format!("{label}: out of memory in round {round}")
         }
         Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{label}: done"),
     });
-    let buffered = kind != StrategyKind::Heap;
-    let report = RunReport::new(
-        kind.name(),
-        options.cells.name(),
-        buffered.then_some(options.buffer_size),
-        elves.unwrap_or(0),
-        ending,
-        answers,
-        rounds,
-    );
     Ok((report, layouts, failure))
 }

@@ -25,16 +25,17 @@ use crate::grid::Point2D;
 use crate::grid::parse::Elves;
 
 /// How the elves are stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum CellKind {
     /// A hashbrown set of points reserved for the elf count.
-    #[value(name = "hashset")]
+    #[cfg_attr(feature = "cli", value(name = "hashset"))]
     HashSet,
     /// Zig's `std.AutoHashMap(Point2D, void)` layout: the write-up's figures.
-    #[value(name = "zigmap")]
+    #[cfg_attr(feature = "cli", value(name = "zigmap"))]
     ZigMap,
     /// One bit per cell over the elves' bounding box plus a margin.
-    #[value(name = "bitgrid")]
+    #[cfg_attr(feature = "cli", value(name = "bitgrid"))]
     BitGrid,
 }
 

@@ -4,7 +4,7 @@
 //! asked for (by default all of them: the lists come from the `ValueEnum`s,
 //! so a new strategy or cell kind joins without changes here), each run on
 //! its own buffers, several at a time on the available cores, as many as
-//! fit the available memory together ([`crate::jobs`]). A run's
+//! fit the available memory together ([`crate::runner::jobs`]). A run's
 //! verdict compares each answer it reached with the manifest's:
 //!
 //! * **pass**: every expected answer reached, and equal;
@@ -34,13 +34,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 pub use self::manifest::{Entry, Manifest};
-use crate::app::{ExitCode, RunOptions, run_strategy, stack_bytes};
-use crate::cli::{CellKind, CheckArgs, StrategyKind};
+use crate::cli::{CellKind, CheckArgs, ExitCode, StrategyKind};
 use crate::color::{self, Colors};
 use crate::engine::{Limits, PART1_ROUNDS, Snapshot};
 use crate::error::{OutOfMemory, SolveError};
-use crate::jobs::{Delivery, Outbox, Pool, run_in_order};
 use crate::report::{Answers, RoundStats};
+use crate::runner::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::runner::{RunOptions, run_strategy, stack_bytes};
 use crate::units::thousands;
 
 /// One run of the check: an input under a strategy with a cell kind.

@@ -150,12 +150,30 @@ impl Page<'_> {
     /// The data cannot be serialized.
     pub fn render(&self) -> anyhow::Result<Vec<u8>> {
         let c = self.comparison;
+        let json = self.data_json()?;
+        let page = TEMPLATE
+            .replace("{{title}}", &escape_html(&format!("day23: {}", c.input)))
+            .replace("{{css}}", CSS)
+            .replace("{{js}}", JS)
+            .replace("{{data}}", &json);
+        Ok(page.into_bytes())
+    }
+
+    /// The data the viewer draws, as JSON safe inside a `<script>` element
+    /// (no raw `<`): what [`Page::render`] embeds, and what the page in the
+    /// browser (`web/`) hands the same viewer for a live run.
+    ///
+    /// # Errors
+    ///
+    /// The data cannot be serialized.
+    pub fn data_json(&self) -> anyhow::Result<String> {
+        let c = self.comparison;
         let runs = self
             .runs
             .iter()
             .map(|run| {
                 let r = run.report;
-                let color = super::svg::color(r.strategy);
+                let color = super::palette::rgb(r.strategy);
                 RunData {
                     name: &r.name,
                     strategy: r.strategy,
@@ -196,13 +214,7 @@ impl Page<'_> {
             runs,
         };
         // `<` never appears raw inside the script element, so no `</script>`.
-        let json = serde_json::to_string(&data)?.replace('<', "\\u003c");
-        let page = TEMPLATE
-            .replace("{{title}}", &escape_html(&format!("day23: {}", c.input)))
-            .replace("{{css}}", CSS)
-            .replace("{{js}}", JS)
-            .replace("{{data}}", &json);
-        Ok(page.into_bytes())
+        Ok(serde_json::to_string(&data)?.replace('<', "\\u003c"))
     }
 }
 

@@ -16,6 +16,8 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod layout;
+pub mod palette;
+#[cfg(feature = "cli")]
 pub mod svg;
 pub mod table;
 
@@ -27,10 +29,34 @@ use anyhow::{Context, Result};
 
 pub use self::csv::CsvExporter;
 pub use self::json::JsonExporter;
+#[cfg(feature = "cli")]
 pub use self::svg::SvgExporter;
 pub use self::table::TableExporter;
-use crate::cli::Format;
 use crate::report::Comparison;
+
+/// The output's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Format {
+    /// Round lines for one strategy, a summary table for several.
+    Text,
+    /// One JSON object: the input, then per strategy a summary and every round.
+    Json,
+    /// One row per strategy and round, with a fixed header.
+    Csv,
+}
+
+impl Format {
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Json => "json",
+            Self::Csv => "csv",
+        }
+    }
+}
 
 /// Turns a comparison into the bytes of one format.
 pub trait Exporter {

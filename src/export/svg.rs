@@ -36,16 +36,11 @@ impl Default for SvgExporter {
     }
 }
 
-/// Each strategy's colour (others: grey).
+/// Each strategy's colour (others: grey): [`super::palette::rgb`].
 #[must_use]
 pub fn color(strategy: &str) -> RGBColor {
-    match strategy {
-        "leaky" => RGBColor(0xd6, 0x27, 0x28),
-        "tempcopy" => RGBColor(0xff, 0x7f, 0x0e),
-        "pingpong" => RGBColor(0x1f, 0x77, 0xb4),
-        "heap" => RGBColor(0x2c, 0xa0, 0x2c),
-        _ => RGBColor(0x7f, 0x7f, 0x7f),
-    }
+    let (r, g, b) = super::palette::rgb(strategy);
+    RGBColor(r, g, b)
 }
 
 /// The colour of the buffer-size line.

@@ -56,3 +56,46 @@ pub trait Strategy {
         Ok(())
     }
 }
+
+/// Where each round's memory comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum StrategyKind {
+    /// New set in the same buffer each round: leaks one set per round.
+    Leaky,
+    /// New set in a temporary buffer reset each round, copied back.
+    #[cfg_attr(feature = "cli", value(name = "tempcopy"))]
+    TempCopy,
+    /// Two buffers taking turns; freeing the old set reclaims it.
+    #[cfg_attr(feature = "cli", value(name = "pingpong"))]
+    PingPong,
+    /// The global heap, counted.
+    Heap,
+}
+
+impl StrategyKind {
+    /// Every strategy, in the order `--strategy all` runs them.
+    pub const ALL: [Self; 4] = [Self::Leaky, Self::TempCopy, Self::PingPong, Self::Heap];
+
+    /// The name users type.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Leaky => "leaky",
+            Self::TempCopy => "tempcopy",
+            Self::PingPong => "pingpong",
+            Self::Heap => "heap",
+        }
+    }
+}
+
+#[cfg(all(test, feature = "cli"))]
+mod tests {
+    use super::StrategyKind;
+
+    #[test]
+    fn all_lists_every_strategy_in_the_clis_order() {
+        use clap::ValueEnum;
+        assert_eq!(StrategyKind::ALL.as_slice(), StrategyKind::value_variants());
+    }
+}

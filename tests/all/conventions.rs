@@ -144,7 +144,8 @@ fn the_link_checker_finds_broken_links() {
 fn the_readme_is_short_and_starts_with_install_and_the_quick_start() {
     let text = std::fs::read_to_string(root().join("README.md")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines.len() <= 300, "README.md has {} lines", lines.len());
+    // 305: 300, plus the five lines of "In your browser" (issue 20).
+    assert!(lines.len() <= 305, "README.md has {} lines", lines.len());
     let heading = |h: &str| lines.iter().position(|l| *l == h).unwrap_or(usize::MAX);
     assert!(heading("## Install") < 40, "install in the first screenful");
     assert!(heading("## Quick start") < 60);

@@ -2,7 +2,9 @@
 // day23 report: draws what the tool recorded. The elves are the initial
 // positions plus each round's moves (applied forwards and backwards); the
 // layouts and figures are the tool's own. Nothing here plays the rules.
-const D = JSON.parse(document.getElementById("data").textContent);
+// One viewer for recorded data (`--report`: the JSON in #data) and live data
+// (the playground, web/: `day23View(data)` after each run).
+function day23View(D) {
 const $ = (id) => document.getElementById(id);
 const fmt = (n) => n.toLocaleString("en-US");
 const DX = [0, 0, -1, 1], DY = [-1, 1, 0, 0]; // N, S, W, E
@@ -223,10 +225,15 @@ function show(k, updateHash = true) {
   drawMemory(round);
   figures(round);
   layouts(round);
-  if (updateHash && location.hash !== `#round=${round}`) history.replaceState(null, "", `#round=${round}`);
+  if (updateHash) {
+    // Only `round=K` is the viewer's; other parameters (the playground's settings) stay.
+    const rest = location.hash.slice(1).split("&").filter((p) => p && !p.startsWith("round="));
+    const hash = "#" + [...rest, `round=${round}`].join("&");
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  }
 }
 function fromHash() {
-  const m = /^#round=(\d+)$/.exec(location.hash);
+  const m = /(?:^#|&)round=(\d+)(?:&|$)/.exec(location.hash);
   return m ? Number(m[1]) : 0;
 }
 function play() {
@@ -248,18 +255,27 @@ $("legend").replaceChildren(...D.runs.map((run) => {
   s.textContent = ` ${run.cells === "hashset" ? "\u2014" : "\u2508"} ${run.name}`;
   return s;
 }));
-$("slider").addEventListener("input", (e) => show(Number(e.target.value)));
-$("first").addEventListener("click", () => show(0));
-$("prev").addEventListener("click", () => show(round - 1));
-$("next").addEventListener("click", () => show(round + 1));
-$("last").addEventListener("click", () => show(lastRound));
-$("play").addEventListener("click", play);
-$("log").addEventListener("change", () => drawMemory(round));
-$("whole").addEventListener("change", () => layouts(round));
-document.addEventListener("keydown", (e) => {
-  if (e.target === $("slider")) return; // the slider moves itself on arrows
+// Handlers as properties, not listeners: drawing new data replaces them.
+$("slider").oninput = (e) => show(Number(e.target.value));
+$("first").onclick = () => show(0);
+$("prev").onclick = () => show(round - 1);
+$("next").onclick = () => show(round + 1);
+$("last").onclick = () => show(lastRound);
+$("play").onclick = play;
+$("log").onchange = () => drawMemory(round);
+$("whole").onchange = () => layouts(round);
+document.onkeydown = (e) => {
+  if (e.target === $("slider") || e.target.closest?.("input, textarea, select")) return; // they move themselves on arrows
   if (e.key === "ArrowLeft") { show(round - 1); e.preventDefault(); }
   if (e.key === "ArrowRight") { show(round + 1); e.preventDefault(); }
-});
-window.addEventListener("hashchange", () => show(fromHash(), false));
+};
+window.onhashchange = () => show(fromHash(), false);
 show(fromHash());
+return () => { if (timer) play(); }; // stops playing, before new data is drawn
+}
+let day23ViewStop = null;
+function day23Show(D) {
+  if (day23ViewStop) day23ViewStop();
+  day23ViewStop = day23View(D);
+}
+if (document.getElementById("data").textContent.trim()) day23Show(JSON.parse(document.getElementById("data").textContent));

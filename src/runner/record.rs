@@ -30,16 +30,16 @@ use crate::sim::{ElfSet, move_of};
 
 /// The report of one invocation, over all its runs.
 #[derive(Debug, Default)]
-pub(super) struct ReportSink {
+pub struct ReportSink {
     /// The elves and their moves, recorded by whichever run gets there first.
-    pub(super) moves: Mutex<Moves>,
+    pub moves: Mutex<Moves>,
     /// Per run, in order.
-    pub(super) runs: Vec<RunLayouts>,
+    pub runs: Vec<RunLayouts>,
 }
 
 /// The elves of every round, as moves.
 #[derive(Debug, Default)]
-pub(super) struct Moves {
+pub struct Moves {
     /// The elves after round 0, in (y, x) order: elf `i` is the `i`-th.
     initial: Vec<Point2D>,
     /// Where each elf is after the last round in `moves`.
@@ -53,7 +53,7 @@ pub(super) struct Moves {
 
 /// One run's layouts.
 #[derive(Debug, Default)]
-pub(super) struct RunLayouts {
+pub struct RunLayouts {
     buffers: Vec<(&'static str, usize)>,
     copies_back: bool,
     /// Each distinct layout once.
@@ -82,7 +82,7 @@ impl ReportSink {
     /// The recording of a run (which copies the new set back when
     /// `copies_back`), sharing the elves' moves with the other runs; its
     /// layouts go to [`ReportSink::runs`] in order when it is done.
-    pub(super) fn run(moves: &Mutex<Moves>, copies_back: bool) -> ReportRun<'_> {
+    pub fn run(moves: &Mutex<Moves>, copies_back: bool) -> ReportRun<'_> {
         ReportRun {
             moves,
             layouts: RunLayouts {
@@ -97,7 +97,7 @@ impl ReportSink {
     /// # Errors
     ///
     /// An invariant broke while recording (a bug).
-    pub(super) fn page(self, comparison: &Comparison, table: String) -> Result<Page<'_>> {
+    pub fn page(self, comparison: &Comparison, table: String) -> Result<Page<'_>> {
         let moves = self
             .moves
             .into_inner()
@@ -165,20 +165,20 @@ impl Moves {
 }
 
 /// The recording of one run.
-pub(super) struct ReportRun<'m> {
+pub struct ReportRun<'m> {
     moves: &'m Mutex<Moves>,
     layouts: RunLayouts,
 }
 
 impl ReportRun<'_> {
     /// The run's layouts, once it is done.
-    pub(super) fn into_layouts(self) -> RunLayouts {
+    pub fn into_layouts(self) -> RunLayouts {
         self.layouts
     }
 
     /// Records the buffers at a phase of the current round (phases come in
     /// [`Phase::ALL`]'s order).
-    pub(super) fn phase(&mut self, snapshot: &dyn Snapshot) {
+    pub fn phase(&mut self, snapshot: &dyn Snapshot) {
         let run = &mut self.layouts;
         for l in snapshot.layouts() {
             let i = run.intern(&l);
@@ -187,7 +187,7 @@ impl ReportRun<'_> {
     }
 
     /// Records a completed round.
-    pub(super) fn round(&mut self, round: usize, snapshot: &dyn Snapshot) {
+    pub fn round(&mut self, round: usize, snapshot: &dyn Snapshot) {
         let layouts = snapshot.layouts();
         let run = &mut self.layouts;
         if round == 0 {

@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 pub const MAX_INPUT_BYTES: u64 = 256 << 20;
 
 /// The name of the input in messages.
-pub(super) fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     if path == Path::new("-") {
         "<stdin>".to_owned()
     } else {

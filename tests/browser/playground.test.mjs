@@ -1,0 +1,233 @@
+// Browser tests of the playground (web/, `bash web/build.sh`), in Debian's
+// Chromium, headless, driven by playwright-core (which never downloads a
+// browser).
+//
+//   node tests/browser/playground.test.mjs [path/to/day23] [path/to/day23.html]
+//   (defaults target/release/day23 and target/web/day23.html)
+//
+// Every bundled input under every strategy and cell kind goes through
+// window.day23.solve and must give the very object `day23 --format json`
+// prints (its `input` field aside): every round's figures. 300x300 runs under
+// the bit grid only: its hash set and Zig map runs (969+ rounds of a 45,000
+// elf table, 8 runs) would take minutes in the page, and `day23 check` in CI
+// already checks them natively, while the code the page runs is the same
+// (runner::run_in) over buffers aligned as natively, which every smaller
+// input checks figure by figure.
+//
+// The hash set's byte figures are not the x86-64 CLI's, and cannot be:
+// hashbrown sizes its control bytes by its SIMD group width, 16 with SSE2 on
+// x86-64 and 4 (one u32 word) on wasm32, so each table is 12 bytes shorter
+// (8 on aarch64 natively: the figures were never portable). For the hash
+// set this test checks answers and round counts; for the Zig map (the
+// write-up's figures) and the bit grid every figure of every round. Then: bad input gets the CLI's message, text
+// is never markup, Cancel stops within a second, an oversized buffer names
+// the limit. There is no skip: a missing browser, binary or page fails.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { chromium } from "playwright-core";
+
+const root = resolve(new URL("../..", import.meta.url).pathname);
+const day23 = resolve(process.argv[2] ?? join(root, "target/release/day23"));
+const html = resolve(process.argv[3] ?? join(root, "target/web/day23.html"));
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const work = mkdtempSync(join(tmpdir(), "day23-playground-"));
+const failures = [];
+let checks = 0;
+function check(ok, what) {
+  checks++;
+  if (!ok) { failures.push(what); console.error(`FAIL ${what}`); } else console.log(`ok   ${what}`);
+}
+
+// The native binary on a file: its JSON (input field aside), its stderr, its exit code.
+function native(file, args) {
+  const r = spawnSync(day23, ["-i", file, "--format", "json", "--quiet", ...args], { cwd: root, maxBuffer: 1 << 30 });
+  let json = null;
+  if (r.stdout.length) { json = JSON.parse(r.stdout.toString()); delete json.input; }
+  return { json, stderr: r.stderr.toString(), status: r.status };
+}
+function firstDifference(a, b, path = "") {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const d = firstDifference(a[k], b[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return path;
+}
+
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "day23-chromium-")), {
+  executablePath: browserPath,
+  headless: true,
+  viewport: { width: 1280, height: 1400 },
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await context.newPage();
+  const errors = [], requests = [];
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("request", (r) => { if (!/^(file|blob|data):/.test(r.url())) requests.push(r.url()); });
+  const url = pathToFileURL(html).href;
+  await page.goto(url);
+  // Interactive: the engine answers a first (tiny) solve.
+  const first = await page.evaluate(async () => {
+    const t0 = performance.now();
+    const j = await window.day23.solve("#\n", { strategy: "pingpong" });
+    return { ms: performance.now() - t0 + performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd, elves: j.elves };
+  });
+  check(first.elves === 1 && first.ms < 1000, `interactive: the first solve answered ${first.ms.toFixed(0)} ms after navigation`);
+
+  // --- the same figures as the CLI -----------------------------------------
+  const inputs = readdirSync(join(root, "inputs")).filter((f) => f.endsWith(".txt")).sort();
+  for (const name of inputs) {
+    const file = join("inputs", name);
+    const cells = name.startsWith("gen-300x300") ? "bitgrid" : "all";
+    const expected = native(file, ["-s", "all", "-c", cells]).json;
+    const text = readFileSync(join(root, file), "utf8");
+    const t0 = Date.now();
+    const got = await page.evaluate(([t, c]) => window.day23.solve(t, { strategy: "all", cells: c }).then((j) => { delete j.input; return j; }),
+      [text, cells]);
+    const runs = expected.strategies.length, rounds = expected.strategies.reduce((n, s) => n + s.rounds.length, 0);
+    const ms = Date.now() - t0;
+    const exact = (j) => ({ ...j, strategies: j.strategies.filter((s) => s.cells !== "hashset") });
+    check(isDeepStrictEqual(exact(got), exact(expected)),
+      `${name}: ${runs} runs (all strategies, cells ${cells}), ${rounds} rounds: every zigmap and bitgrid figure equals the CLI's --format json (${ms} ms)` +
+      (isDeepStrictEqual(exact(got), exact(expected)) ? "" : `; first difference at ${firstDifference(exact(got), exact(expected))}`));
+    expected.strategies.forEach((e, i) => {
+      if (e.cells !== "hashset") return;
+      const g = got.strategies[i];
+      const finished = (s) => s.outcome.kind === "finished";
+      const same = g.strategy === e.strategy && finished(g) === finished(e) &&
+        (!finished(e) || (isDeepStrictEqual(g.answers, e.answers) && g.rounds.length === e.rounds.length));
+      check(same, `${name} ${e.strategy}/hashset: the CLI's outcome kind${finished(e) ? ", answers and rounds" : ""}`);
+    });
+  }
+  // Buffer sizes in the CLI's units, and --max-rounds.
+  {
+    const expected = native("inputs/gen-70x70-d50-s1.txt", ["-s", "leaky,pingpong", "-c", "zigmap", "-b", "64KiB", "--max-rounds", "30"]).json;
+    const got = await page.evaluate((t) => window.day23.solve(t, { strategy: "leaky,pingpong", cells: "zigmap", bufferSize: "64KiB", maxRounds: 30 })
+      .then((j) => { delete j.input; return j; }), readFileSync(join(root, "inputs/gen-70x70-d50-s1.txt"), "utf8"));
+    check(isDeepStrictEqual(got, expected), "70x70, 64KiB, --max-rounds 30: the CLI's figures");
+  }
+
+  // --- bad input: the CLI's message ------------------------------------------
+  const bad = {
+    "binary bytes": Buffer.from([0x23, 0x2e, 0x00, 0xff, 0x89, 0x50, 0x4e, 0x47, 0x0a]),
+    "an empty file": Buffer.alloc(0),
+    "CRLF": Buffer.from("..#\r\n#..\r\n"),
+    "one enormous line": Buffer.alloc(3 << 20, "."),
+    "markup": Buffer.from(".#<img src=x onerror=window.__xss=1>\n</script><script>window.__xss=2</script>\n"),
+  };
+  for (const [what, bytes] of Object.entries(bad)) {
+    const file = join(work, "bad.txt");
+    writeFileSync(file, bytes);
+    const n = native(file, ["-c", "zigmap"]);
+    const got = await page.evaluate(([b64, name]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      return window.day23.solve(bytes, { name, cells: "zigmap" }).then((j) => ({ json: j }), (e) => ({ error: e.message }));
+    }, [bytes.toString("base64"), file]);
+    if (n.json) {
+      if (got.json) delete got.json.input;
+      check(isDeepStrictEqual(got.json, n.json), `${what}: the CLI's JSON (exit ${n.status})`);
+    } else {
+      check(`Error: ${got.error}\n` === n.stderr, `${what}: the CLI's message: ${JSON.stringify(got.error)} vs ${JSON.stringify(n.stderr)}`);
+    }
+  }
+  // 100 MB of one line, made in the page (the CLI reads up to 256 MiB).
+  {
+    const file = join(work, "100mb.txt");
+    writeFileSync(file, Buffer.alloc(100 << 20, "#."));
+    const n = native(file, ["-c", "zigmap"]);
+    const t0 = Date.now();
+    const got = await page.evaluate((name) => window.day23.solve("#.".repeat(50 << 20), { name, cells: "zigmap" })
+      .then((j) => { delete j.input; return { json: j }; }, (e) => ({ error: e.message })), file);
+    const same = n.json ? isDeepStrictEqual(got.json, n.json) : `Error: ${got.error}\n` === n.stderr;
+    check(same, `100 MB: the CLI's ${n.json ? "JSON" : "message"} (${Date.now() - t0} ms; exit ${n.status})`);
+  }
+  // 5000x5000: 25 MB; the input alone does not fit the 4 MiB buffer, as natively.
+  {
+    const row = "#.".repeat(2500) + "\n", file = join(work, "big.txt");
+    writeFileSync(file, row.repeat(5000));
+    const n = native(file, ["-c", "zigmap"]);
+    const got = await page.evaluate((r) => window.day23.solve(r.repeat(5000), { cells: "zigmap" }).then((j) => { delete j.input; return j; }), row);
+    check(isDeepStrictEqual(got, n.json) && n.status === 3,
+      `5000x5000: the CLI's figures (out of memory, exit ${n.status})${isDeepStrictEqual(got, n.json) ? "" : `; first difference at ${firstDifference(got, n.json)}`}`);
+    check(await page.evaluate(() => window.day23.solve("#\n", {}).then((j) => j.elves)) === 1, "5000x5000: the page still answers");
+  }
+  // A buffer the page cannot have names the limit.
+  for (const [size, strategy] of [["5GiB", "leaky"], ["3GiB", "pingpong"]]) {
+    const msg = await page.evaluate(([b, s]) => window.day23.solve("#\n", { bufferSize: b, strategy: s }).then(() => "resolved", (e) => e.message), [size, strategy]);
+    check(msg.includes("4294967295"), `--buffer-size ${size} --strategy ${strategy}: ${JSON.stringify(msg)}`);
+  }
+  for (const [flag, value, option] of [["-s", "leaky,nope", "strategy"], ["-c", "hashset,nope", "cells"], ["-b", "5XB", "bufferSize"]]) {
+    const msg = await page.evaluate(([o, v]) => window.day23.solve("#\n", { [o]: v }).then(() => "resolved", (e) => e.message), [option, value]);
+    // clap's message: its first lines, before the blank line.
+    const clap = native("inputs/example.txt", [flag, value]).stderr.split("\n\n")[0].replace(/^error: /, "");
+    check(msg === clap, `${flag} ${value}: clap's words ${JSON.stringify(msg)} vs ${JSON.stringify(clap)}`);
+  }
+
+  // --- the form: markup pasted and in a link stays text ------------------------
+  const xss = ".#<img src=x onerror=window.__xss=1>\n</script><script>window.__xss=2</script>\n";
+  await page.fill("#input", xss);
+  await page.click("#run");
+  await page.waitForFunction(() => document.getElementById("error").textContent !== "");
+  let s = await page.evaluate(() => ({ xss: window.__xss, error: document.getElementById("error").textContent, imgs: document.querySelectorAll("img").length }));
+  check(s.xss === undefined && s.imgs === 0 && s.error.includes("<img") === false && s.error.startsWith("Error: invalid input '<input>'"),
+    `pasted markup: nothing runs, the error is text (${JSON.stringify(s.error)})`);
+  const b64url = Buffer.from(xss).toString("base64url");
+  const linked = await context.newPage();
+  linked.on("pageerror", (e) => errors.push(String(e)));
+  await linked.goto(`${url}#s=leaky&c=hashset&b=4MiB&in=${b64url}`);
+  await linked.waitForFunction(() => document.getElementById("error").textContent !== "");
+  s = await linked.evaluate(() => ({ xss: window.__xss, error: document.getElementById("error").textContent, input: document.getElementById("input").value, imgs: document.querySelectorAll("img").length }));
+  check(s.xss === undefined && s.imgs === 0 && s.input === xss, `markup in a link: nothing runs, the input is the text (${JSON.stringify(s.error)})`);
+  // An input whose error shows the characters (a bad byte after markup).
+  await linked.fill("#input", "#</script><b>x</b>\n");
+  await linked.click("#run");
+  await linked.waitForFunction(() => /line/.test(document.getElementById("error").textContent));
+  s = await linked.evaluate(() => ({ error: document.getElementById("error").textContent, bold: document.querySelectorAll("#error b").length }));
+  check(s.bold === 0 && s.error.includes("'<'"), `the error shows '<' as text: ${JSON.stringify(s.error)}`);
+  await linked.close();
+
+  // --- the write-up's run, in the viewer ---------------------------------------
+  await page.click("#writeup");
+  await page.waitForFunction(() => /^done/.test(document.getElementById("status").textContent), null, { timeout: 60000 });
+  s = await page.evaluate(() => ({
+    hash: location.hash, error: document.getElementById("error").textContent,
+    figures: [...document.querySelectorAll("#figures tbody tr")].map((tr) => tr.textContent),
+    title: document.getElementById("title").textContent,
+  }));
+  check(s.figures.length === 1 && s.figures[0].includes("41,864"), `the write-up's run: round 0 shows 41,864 (${JSON.stringify(s.figures)})`);
+  check(s.error.startsWith("Error: strategy leaky: buffer 'main' of 4194304 bytes exhausted in round"), `the write-up's run: the CLI's out-of-memory message (${s.error.slice(0, 90)}...)`);
+  await page.click("#next");
+  s = await page.evaluate(() => ({ hash: location.hash, row: document.querySelector("#figures tbody tr").textContent }));
+  check(s.row.includes("78,752") && /s=leaky&c=zigmap&b=4MiB/.test(s.hash) && /round=1$/.test(s.hash), `round 1 shows 78,752, the fragment keeps the settings (${s.hash.slice(0, 60)})`);
+  if (process.env.DAY23_SCREENSHOT) writeFileSync(process.env.DAY23_SCREENSHOT, await page.screenshot({ fullPage: false }));
+
+  // --- Cancel --------------------------------------------------------------------
+  await page.selectOption("#bundled", "gen-300x300-d50-s5.txt");
+  await page.evaluate(() => { for (const b of document.querySelectorAll("#strategies input, #cellkinds input")) b.checked = true; });
+  await page.click("#run");
+  await page.waitForFunction(() => /round/.test(document.getElementById("status").textContent), null, { timeout: 20000 });
+  const cancelled = await page.evaluate(async () => {
+    const t0 = performance.now();
+    document.getElementById("cancel").click();
+    while (document.getElementById("status").textContent !== "cancelled") await new Promise((r) => setTimeout(r, 10));
+    const ms = performance.now() - t0;
+    const elves = await window.day23.solve("#\n", {}).then((j) => j.elves);
+    return { ms, elves };
+  });
+  check(cancelled.ms < 1000 && cancelled.elves === 1, `Cancel stops the run in ${cancelled.ms.toFixed(0)} ms, and the page answers again`);
+
+  check(errors.length === 0, `no console errors ${JSON.stringify(errors)}`);
+  check(requests.length === 0, `no network requests ${JSON.stringify(requests)}`);
+} finally {
+  await context.close();
+}
+console.log(`${checks} checks, ${failures.length} failed`);
+process.exit(failures.length ? 1 : 0);
