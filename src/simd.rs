@@ -152,6 +152,28 @@ mod tests {
     }
 
     #[test]
+    fn match_group_reports_every_equal_byte_and_every_high_bit() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for round in 0..500 {
+            let mut bytes = [0u8; 16];
+            for b in &mut bytes {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Few distinct values, so that equal bytes are common.
+                *b = [0x00, 0x80, 0x81, 0xff, 0x7f, 0x01][(x % 6) as usize];
+            }
+            let byte = bytes[round % 16];
+            let (mut equal, mut high) = (0u32, 0u32);
+            for (i, &b) in bytes.iter().enumerate() {
+                equal |= u32::from(b == byte) << i;
+                high |= u32::from(b >= 0x80) << i;
+            }
+            assert_eq!(match_group(&bytes, byte), (equal, high), "{bytes:?} {byte}");
+        }
+    }
+
+    #[test]
     fn every_available_level_gives_the_same_result() {
         let words: Vec<u64> = (0..1000u64)
             .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))

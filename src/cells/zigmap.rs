@@ -564,6 +564,16 @@ mod tests {
             listed.sort_unstable();
             proptest::prop_assert_eq!(listed, reference.iter().copied().collect::<Vec<_>>());
             for &(x, y) in probes.iter().chain(&points) {
+                // The group probe stops where the one-slot-at-a-time one does.
+                let (p, slots) = (Point2D::new(x, y), map.slots());
+                if map.capacity() != 0 {
+                    let hash = Hasher::default().hash_one(p);
+                    let home = hash as usize & (map.capacity() - 1);
+                    proptest::prop_assert_eq!(
+                        slots.find(p, hash),
+                        slots.find_from(home, metadata_byte(hash), key(p))
+                    );
+                }
                 proptest::prop_assert_eq!(
                     map.contains(Point2D::new(x, y)),
                     reference.contains(&(x, y))
