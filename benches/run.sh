@@ -22,6 +22,19 @@
 #   regress  no regressions: hash set pingpong on 70x70 -q (about 84 ms
 #            historically), per-round lines against -q (<= 5% over), and peak
 #            RSS from /usr/bin/time (<= both buffers + 4 MiB)
+# Issue 22's blocks:
+#   zigmap   --cells zigmap against --cells hashset on the two 70x70 inputs
+#            (target: median <= 1.3x)
+#   fixed    the fixed cost of a run: `-i inputs/example.txt -c bitgrid -q`
+#            against a hello world that this script builds (in
+#            target/bench/hello, with the release profile of Cargo.toml)
+#            (target: median <= hello's + 0.3 ms)
+#   check    `day23 check` with no arguments, the default manifest (target:
+#            median < 60 s)
+#   main     the bit grid on the two 70x70 inputs against main's binary,
+#            built by this script from git (MAIN_REF, default the commit
+#            issue 22 started from) in a temporary worktree, or given as
+#            MAIN_DAY23=path (target: median <= 0.75x main's)
 #
 # Every comparison is ONE hyperfine run (-N, no shell), so its commands share
 # the machine's load; each is run once first to check its exit code and that
@@ -40,14 +53,14 @@ while (($#)); do
   case $1 in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
-    --only) only+=("${2:?--only needs a block: grid faults shapes compare regress}"); shift ;;
+    --only) only+=("${2:?--only needs a block: grid faults shapes compare regress zigmap fixed check main}"); shift ;;
     --only=*) only+=("${1#--only=}") ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
-BLOCKS=(grid faults shapes compare regress)
+BLOCKS=(grid faults shapes compare regress zigmap fixed check main)
 for b in "${only[@]}"; do
   [[ " ${BLOCKS[*]} " == *" $b "* ]] || { echo "unknown block '$b': one of ${BLOCKS[*]}" >&2; exit 2; }
 done
@@ -222,6 +235,71 @@ if want regress; then
   done
 fi
 
+# --- 6. issue 22: the Zig map against the hash set ----------------------------
+if want zigmap; then
+  for g in "$G1" "$G2"; do
+    stem=$(basename "$g" .txt)
+    a=$(answers "$DAY23" -i "$g" -q -c zigmap)
+    h=$(answers "$DAY23" -i "$g" -q -c hashset)
+    [[ $a == "$h" ]] || { echo "answers differ on $g: zigmap '$a', hashset '$h'" >&2; exit 1; }
+    bench zigmap "$stem" "${runs[@]}" -- \
+      "hashset" "$DAY23 -i $g -q -c hashset" \
+      "zigmap" "$DAY23 -i $g -q -c zigmap"
+  done
+fi
+
+# --- 7. issue 22: the fixed cost of a run against a hello world ---------------
+if want fixed; then
+  HELLO="$OUT/hello"
+  mkdir -p "$HELLO/src"
+  # The same release profile as day23's (Cargo.toml), the same toolchain.
+  {
+    printf '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2024"\n\n[workspace]\n\n'
+    sed -n '/^\[profile.release\]/,/^$/p' Cargo.toml
+  } >"$HELLO/Cargo.toml"
+  echo 'fn main() { println!("Hello, world!"); }' >"$HELLO/src/main.rs"
+  echo
+  echo "==> [fixed] cargo build --release (hello world, day23's release profile)"
+  cargo build --release --quiet --manifest-path "$HELLO/Cargo.toml" --target-dir "$HELLO/target"
+  answers "$DAY23" -i inputs/example.txt -c bitgrid -q >/dev/null
+  bench fixed example -w 50 -m 300 -M 1000 -- \
+    "hello world" "$HELLO/target/release/hello" \
+    "bitgrid example -q" "$DAY23 -i inputs/example.txt -c bitgrid -q" \
+    "day23 --version" "$DAY23 --version"
+fi
+
+# --- 8. issue 22: day23 check with no arguments -------------------------------
+if want check; then
+  "$DAY23" check >/dev/null || { echo "day23 check failed" >&2; exit 1; }
+  bench check default -m "$((quick ? 1 : 3))" -M "$((quick ? 1 : 5))" -w 0 -- \
+    "day23 check" "$DAY23 check"
+fi
+
+# --- 9. issue 22: the bit grid against main's --------------------------------
+if want main; then
+  MAIN_REF=${MAIN_REF:-c78688753646aa45019189cd4de1cef157e4a268}
+  if [[ -z ${MAIN_DAY23:-} ]]; then
+    MAIN_TREE=$(mktemp -d)/day23-main
+    echo
+    echo "==> [main] building $MAIN_REF in $MAIN_TREE (a temporary git worktree)"
+    git worktree add --detach "$MAIN_TREE" "$MAIN_REF" >/dev/null
+    cargo build --release --quiet --manifest-path "$MAIN_TREE/Cargo.toml" --target-dir "$OUT/main-target"
+    MAIN_DAY23="$OUT/main-target/release/day23"
+    git worktree remove --force "$MAIN_TREE"
+    rmdir "$(dirname "$MAIN_TREE")"
+  fi
+  echo "main: $MAIN_REF ($MAIN_DAY23)" >>"$NOTES"
+  for g in "$G1" "$G2"; do
+    stem=$(basename "$g" .txt)
+    a=$(answers "$MAIN_DAY23" -i "$g" -q -c bitgrid)
+    b=$(answers "$DAY23" -i "$g" -q -c bitgrid)
+    [[ $a == "$b" ]] || { echo "answers differ on $g: main '$a', this '$b'" >&2; exit 1; }
+    bench main "$stem" "${runs[@]}" -- \
+      "main bitgrid" "$MAIN_DAY23 -i $g -q -c bitgrid" \
+      "bitgrid" "$DAY23 -i $g -q -c bitgrid"
+  done
+fi
+
 LOAD_AFTER=$(uptime)
 
 # --- the summary --------------------------------------------------------------
@@ -237,8 +315,10 @@ import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 # Targets by block and command label: (limit in seconds of the median, text).
 mins = {}
+medians = {}
 for r in rows:
     mins.setdefault((r[0], r[1]), float(r[3]))
+    medians.setdefault((r[0], r[1]), float(r[4]))
 def target(block, name, cmd, mn, median, ratio):
     if block == "grid" and cmd == "bitgrid":
         return ("<= 5 ms: " + ("ok" if median <= 0.005 else "MISSED"))
@@ -249,6 +329,22 @@ def target(block, name, cmd, mn, median, ratio):
         r_min = float(mn) / mins[(block, name)]
         return "bitgrid/hashset %.2fx (mins %.2fx): %s" % (
             ratio, r_min, "ok" if ratio <= 1.0 else "SLOWER")
+    if block == "zigmap" and cmd == "zigmap":
+        r_min = float(mn) / mins[(block, name)]
+        return "zigmap/hashset %.2fx (mins %.2fx) <= 1.3x: %s" % (
+            ratio, r_min, "ok" if ratio <= 1.3 else "MISSED")
+    if block == "fixed" and cmd == "bitgrid example -q":
+        base = medians[(block, name)]
+        return "+%.2f ms over hello (mins +%.2f ms) <= 0.3 ms: %s" % (
+            (median - base) * 1000, (float(mn) - mins[(block, name)]) * 1000,
+            "ok" if median - base <= 0.0003 else "MISSED")
+    if block == "check":
+        return "< 60 s: " + ("ok" if median < 60 else "MISSED")
+    if block == "main" and cmd == "bitgrid":
+        # the medians alone swing with the load: both ratios must be met
+        r_min = float(mn) / mins[(block, name)]
+        return "this/main %.2fx (mins %.2fx) <= 0.75x: %s" % (
+            ratio, r_min, "ok" if max(ratio, r_min) <= 0.75 else "MISSED")
     if block == "regress" and cmd == "hashset pingpong -q":
         return "about 84 ms historically"
     if block == "regress" and "round lines" in cmd:

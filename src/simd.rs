@@ -97,6 +97,45 @@ fn has_avx2() -> bool {
     }
 }
 
+/// The bytes of a 16-byte probe group equal to `byte` and those with their
+/// top bit set, one bit per byte (bit `i` for `bytes[i]`): the two questions
+/// a hash-table probe asks of its metadata. On x86-64 one `pcmpeqb` and two
+/// `pmovmskb` (SSE2, which every x86-64 CPU has); elsewhere a loop.
+#[inline(always)]
+#[must_use]
+pub fn match_group(bytes: &[u8; 16], byte: u8) -> (u32, u32) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use core::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8,
+        };
+        let v = u128::from_le_bytes(*bytes);
+        // SAFETY: these intrinsics need SSE2, and this code is compiled only
+        // where the target has SSE2 (`target_feature = "sse2"`, part of the
+        // x86-64 baseline); they take and return values, no memory.
+        unsafe {
+            let group = _mm_set_epi64x((v >> 64) as i64, v as i64);
+            let equal = _mm_cmpeq_epi8(group, _mm_set1_epi8(byte as i8));
+            (
+                _mm_movemask_epi8(equal) as u32,
+                _mm_movemask_epi8(group) as u32,
+            )
+        }
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        bytes
+            .iter()
+            .enumerate()
+            .fold((0, 0), |(equal, high), (i, &b)| {
+                (
+                    equal | u32::from(b == byte) << i,
+                    high | u32::from(b >> 7) << i,
+                )
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +148,28 @@ mod tests {
         #[inline(always)]
         fn run(self) -> u64 {
             self.0.iter().map(|x| u64::from(x.count_ones())).sum()
+        }
+    }
+
+    #[test]
+    fn match_group_reports_every_equal_byte_and_every_high_bit() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for round in 0..500 {
+            let mut bytes = [0u8; 16];
+            for b in &mut bytes {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Few distinct values, so that equal bytes are common.
+                *b = [0x00, 0x80, 0x81, 0xff, 0x7f, 0x01][(x % 6) as usize];
+            }
+            let byte = bytes[round % 16];
+            let (mut equal, mut high) = (0u32, 0u32);
+            for (i, &b) in bytes.iter().enumerate() {
+                equal |= u32::from(b == byte) << i;
+                high |= u32::from(b >= 0x80) << i;
+            }
+            assert_eq!(match_group(&bytes, byte), (equal, high), "{bytes:?} {byte}");
         }
     }
 

@@ -201,31 +201,159 @@ impl<A: Allocator> ZigMap<A> {
         self.words.get_mut(HEADER_WORDS..).unwrap_or_default()
     }
 
-    /// The metadata bytes and the keys.
-    fn slots(&self) -> (&[u8], &[u64]) {
-        let (metadata, keys) = self.body().split_at(self.capacity / 8);
-        (bytemuck::cast_slice(metadata), keys)
+    /// The metadata words and the keys, borrowed for probing.
+    fn slots(&self) -> Slots<'_> {
+        let (metadata, keys) = self.body().split_at(self.capacity / WORD_BYTES);
+        Slots {
+            metadata,
+            keys,
+            len: self.len,
+        }
     }
+}
 
+/// A table's metadata and keys, borrowed: the probe loop, and the set a round
+/// reads. [`ZigMap::try_step_in`] hands this view to [`step`] rather than the
+/// map, so the two slices stay in registers across a round's probes.
+#[derive(Clone, Copy)]
+struct Slots<'a> {
+    /// One byte per slot, eight to a word in memory order (slot `8w + i` is
+    /// byte `i` of word `w`, little-endian): [`FREE`], or [`USED`] and the
+    /// fingerprint.
+    metadata: &'a [u64],
+    /// One key per slot (see [`key`]); meaningful where the slot is used.
+    keys: &'a [u64],
+    /// Elves in the table.
+    len: usize,
+}
+
+impl<'a> Slots<'a> {
     /// The slot of `p`, whose hash is `hash`: where it is (`true`), or the
     /// free slot where it would go (`false`). The table must have slots.
+    ///
+    /// Zig's linear probe, one slot at a time from `hash & (C - 1)`, read
+    /// [`GROUP`] metadata bytes at a time (as hashbrown reads its control
+    /// bytes): in a group, the used slots whose fingerprint matches have
+    /// their key compared; otherwise the group's first free slot ends the
+    /// probe, and with none free the next group follows. That is the slot the
+    /// one-at-a-time probe stops at: nothing is ever removed, so every slot
+    /// between a key's home and its own slot is used, and a key found in a
+    /// group is never past a free slot. A group that would run past the last
+    /// slot is probed one slot at a time ([`find_from`](Self::find_from)).
     #[inline(always)]
-    fn find(&self, p: Point2D, hash: u64) -> (usize, bool) {
-        let (metadata, keys) = self.slots();
-        let mask = self.capacity - 1;
+    fn find(self, p: Point2D, hash: u64) -> (usize, bool) {
+        let bytes: &[u8] = bytemuck::cast_slice(self.metadata);
+        let mask = bytes.len().wrapping_sub(1);
         let fingerprint = metadata_byte(hash);
         let wanted = key(p);
         let mut index = hash as usize & mask;
-        // The table is at most 80% full, so a free slot ends every probe.
         loop {
-            match metadata[index] {
+            let group = bytes.get(index..index.wrapping_add(GROUP));
+            let Some(group) = group.and_then(<[u8]>::first_chunk) else {
+                return self.find_from(index, fingerprint, wanted);
+            };
+            let (mut matches, used) = crate::simd::match_group(group, fingerprint);
+            while matches != 0 {
+                let slot = index + matches.trailing_zeros() as usize;
+                if self.keys.get(slot) == Some(&wanted) {
+                    return (slot, true);
+                }
+                matches &= matches - 1;
+            }
+            let free = !used & GROUP_BITS;
+            if free != 0 {
+                return (index + free.trailing_zeros() as usize, false);
+            }
+            index = (index + GROUP) & mask;
+        }
+    }
+
+    /// [`find`](Self::find) one slot at a time from `index`, where a group
+    /// would run past the last slot.
+    #[cold]
+    #[inline(never)]
+    fn find_from(self, mut index: usize, fingerprint: u8, wanted: u64) -> (usize, bool) {
+        let bytes: &[u8] = bytemuck::cast_slice(self.metadata);
+        let mask = bytes.len().wrapping_sub(1);
+        loop {
+            // No slot at all (a table for no elves) holds nothing.
+            match bytes.get(index).copied().unwrap_or(FREE) {
                 FREE => return (index, false),
-                m if m == fingerprint && keys[index] == wanted => return (index, true),
+                m if m == fingerprint && self.keys[index] == wanted => return (index, true),
                 _ => index = (index + 1) & mask,
             }
         }
     }
+
+    /// The used slots' points in slot order.
+    fn iter(self) -> SlotIter<'a> {
+        SlotIter {
+            metadata: self.metadata,
+            keys: self.keys,
+            next: 0,
+            used: 0,
+        }
+    }
 }
+
+/// The points of a table's used slots in slot order, found a metadata word
+/// (eight slots) at a time: a plain loop, so that a round's walk over the
+/// elves compiles into one function with its probes.
+struct SlotIter<'a> {
+    /// The metadata, one word per eight slots.
+    metadata: &'a [u64],
+    /// The keys.
+    keys: &'a [u64],
+    /// The first slot of the next word to read.
+    next: usize,
+    /// The used bits of the last word read not yet returned.
+    used: u64,
+}
+
+impl Iterator for SlotIter<'_> {
+    type Item = Point2D;
+
+    #[inline]
+    fn next(&mut self) -> Option<Point2D> {
+        while self.used == 0 {
+            let &group = self.metadata.get(self.next / WORD_BYTES)?;
+            self.next += WORD_BYTES;
+            self.used = u64::from_le(group) & HIGH_BITS;
+        }
+        let slot = self.next - WORD_BYTES + self.used.trailing_zeros() as usize / 8;
+        self.used &= self.used - 1;
+        self.keys.get(slot).map(|&k| point(k))
+    }
+}
+
+impl PointSet for Slots<'_> {
+    #[inline]
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline(always)]
+    fn contains(&self, p: Point2D) -> bool {
+        self.find(p, Hasher::default().hash_one(p)).1
+    }
+
+    fn points(&self) -> impl Iterator<Item = Point2D> + '_ {
+        self.iter()
+    }
+}
+
+/// Metadata bytes per probe group: as many as [`crate::simd::match_group`]
+/// reads.
+const GROUP: usize = 16;
+
+/// One bit per byte of a group.
+const GROUP_BITS: u32 = (1 << GROUP) - 1;
+
+/// Metadata bytes per `u64` word.
+const WORD_BYTES: usize = 8;
+
+/// The top bit of every byte of a word: the `used` bits of eight slots.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 impl<A: Allocator> PointSet for ZigMap<A> {
     #[inline]
@@ -235,16 +363,11 @@ impl<A: Allocator> PointSet for ZigMap<A> {
 
     #[inline(always)]
     fn contains(&self, p: Point2D) -> bool {
-        self.capacity != 0 && self.find(p, Hasher::default().hash_one(p)).1
+        self.slots().contains(p)
     }
 
     fn points(&self) -> impl Iterator<Item = Point2D> + '_ {
-        let (metadata, keys) = self.slots();
-        metadata
-            .iter()
-            .zip(keys)
-            .filter(|&(&m, _)| m & USED != 0)
-            .map(|(_, &k)| point(k))
+        self.slots().iter()
     }
 }
 
@@ -254,10 +377,11 @@ impl<A: Allocator> PointSink for ZigMap<A> {
     /// # Panics
     ///
     /// When the table has no room left: the callers reserve it for every elf.
+    #[inline(always)]
     fn insert(&mut self, p: Point2D) {
         assert!(self.capacity != 0, "ZigMap reserved for no point");
         let hash = Hasher::default().hash_one(p);
-        let (index, found) = self.find(p, hash);
+        let (index, found) = self.slots().find(p, hash);
         if found {
             return;
         }
@@ -299,7 +423,7 @@ impl<A: Allocator> Cells<A> for ZigMap<A> {
 
     fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), AllocFailure> {
         let mut next = Self::try_with_room_in(self.len, alloc)?;
-        let moved = step(self, &mut next, round);
+        let moved = step(&self.slots(), &mut next, round);
         Ok((next, moved))
     }
 
@@ -405,7 +529,8 @@ mod tests {
         map.insert(p);
         assert_eq!(map.len(), 1, "a point already there is left alone");
         let hash = Hasher::default().hash_one(p);
-        let (metadata, keys) = map.slots();
+        let Slots { metadata, keys, .. } = map.slots();
+        let metadata: &[u8] = bytemuck::cast_slice(metadata);
         let home = hash as usize & 7;
         assert_eq!(metadata[home], 0x80 | (hash >> 57) as u8);
         assert_eq!(metadata_byte(hash), metadata[home]);
@@ -439,6 +564,16 @@ mod tests {
             listed.sort_unstable();
             proptest::prop_assert_eq!(listed, reference.iter().copied().collect::<Vec<_>>());
             for &(x, y) in probes.iter().chain(&points) {
+                // The group probe stops where the one-slot-at-a-time one does.
+                let (p, slots) = (Point2D::new(x, y), map.slots());
+                if map.capacity() != 0 {
+                    let hash = Hasher::default().hash_one(p);
+                    let home = hash as usize & (map.capacity() - 1);
+                    proptest::prop_assert_eq!(
+                        slots.find(p, hash),
+                        slots.find_from(home, metadata_byte(hash), key(p))
+                    );
+                }
                 proptest::prop_assert_eq!(
                     map.contains(Point2D::new(x, y)),
                     reference.contains(&(x, y))

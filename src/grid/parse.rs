@@ -165,13 +165,19 @@ impl<'a> Elves<'a> {
 
     /// The elves' positions, row by row, left to right. Only the `#` and
     /// newline bytes are visited (`memchr`'s vectorized search), so a large
-    /// input with few elves is walked at memory speed.
+    /// input with few elves is walked at memory speed; an input shorter than
+    /// [`SCAN_BELOW`] bytes is scanned byte by byte instead.
     pub fn points(&self) -> impl Iterator<Item = Point2D> + Clone + 'a {
         let body = self.body;
         // (row, start of the row) as the scan goes; the parser has checked
         // that rows and columns fit in i32.
         let mut row = (0i32, 0usize);
-        memchr::memchr2_iter(b'#', b'\n', body).filter_map(move |at| {
+        let hits = if body.len() < SCAN_BELOW {
+            Hits::Scan(body.iter().enumerate())
+        } else {
+            Hits::Memchr(memchr::memchr2_iter(b'#', b'\n', body))
+        };
+        hits.filter_map(move |at| {
             if body[at] == b'\n' {
                 row = (row.0.wrapping_add(1), at + 1);
                 return None;
@@ -181,12 +187,64 @@ impl<'a> Elves<'a> {
     }
 }
 
+/// Inputs shorter than this many bytes are scanned byte by byte: `memchr`'s
+/// first call in a process picks its AVX2 or SSE2 routine by asking the CPU
+/// (`std_detect`, about 0.1 ms where `cpuid` traps to a hypervisor), more
+/// than scanning a small input costs (`docs/performance.md`, issue 22).
+pub const SCAN_BELOW: usize = 1024;
+
+/// The offsets of the `#` and newline bytes of an input, in order.
+#[derive(Clone)]
+enum Hits<'a> {
+    /// `memchr`'s vectorized search.
+    Memchr(memchr::Memchr2<'a>),
+    /// A plain scan, for small inputs.
+    Scan(core::iter::Enumerate<core::slice::Iter<'a, u8>>),
+}
+
+impl Iterator for Hits<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Hits::Memchr(hits) => hits.next(),
+            Hits::Scan(bytes) => bytes
+                .find(|&(_, &b)| b == b'#' || b == b'\n')
+                .map(|(at, _)| at),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn err(input: &[u8]) -> ParseError {
         parse(input).unwrap_err()
+    }
+
+    #[test]
+    fn small_and_large_inputs_list_the_same_elves() {
+        // The same rows below and above SCAN_BELOW bytes: the scan and
+        // memchr give the same points.
+        let row = b"#..#.##.\r\n.#......\n";
+        let small: Vec<u8> = row.repeat(2);
+        let large: Vec<u8> = row.repeat(SCAN_BELOW / row.len() + 1);
+        assert!(small.len() < SCAN_BELOW && large.len() >= SCAN_BELOW);
+        let (small, large) = (parse(&small).unwrap(), parse(&large).unwrap());
+        let want = |rows: i32| -> Vec<Point2D> {
+            (0..rows)
+                .flat_map(|y| {
+                    let xs: &[i32] = if y % 2 == 0 { &[0, 3, 5, 6] } else { &[1] };
+                    xs.iter().map(move |&x| Point2D::new(x, y))
+                })
+                .collect()
+        };
+        assert_eq!(small.points().collect::<Vec<_>>(), want(4));
+        let rows = 2 * (SCAN_BELOW / row.len() + 1) as i32;
+        assert_eq!(large.points().collect::<Vec<_>>(), want(rows));
+        assert_eq!(large.points().count(), large.len());
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn every_bundled_input_is_an_example_or_generated() {
     let mut files: Vec<String> = std::fs::read_dir(crate::common::inputs_dir())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|f| f != "manifest.json")
+        .filter(|f| !f.ends_with(".json"))
         .collect();
     files.sort();
     let mut listed: Vec<String> = manifest().into_iter().map(|e| e.file).collect();

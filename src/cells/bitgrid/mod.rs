@@ -107,6 +107,12 @@ enum RoundKernel {
 /// `docs/performance.md`).
 const SPARSE_WORDS_PER_ELF: usize = 16;
 
+/// Grids of fewer words than this run the flat kernel at the baseline level,
+/// without asking the CPU whether it has AVX2: the first such question costs
+/// about 0.1 ms (`std_detect`'s `cpuid`s, on a VM), more than all the rounds
+/// of a grid this small. The levels give the same grids (tests run both).
+const FLAT_BASELINE_BELOW: usize = 64;
+
 /// The proposals `[north, south, west, east]` of the active elves `rest`:
 /// each takes the first direction, from `FIRST` on, whose side (`sides[d]`,
 /// the cells an elf must find empty) is clear. The word rule both word
@@ -432,7 +438,13 @@ impl<A: Allocator> BitGrid<A> {
         let kernel = if self.used > self.len.saturating_mul(SPARSE_WORDS_PER_ELF) {
             RoundKernel::Sparse
         } else if self.dims.width_words <= flat::MAX_WIDTH {
-            RoundKernel::Flat(Level::best())
+            // A tiny grid takes the baseline: asking the CPU for AVX2 costs
+            // more than such a grid's rounds (`crate::grid::parse::SCAN_BELOW`).
+            RoundKernel::Flat(if self.used < FLAT_BASELINE_BELOW {
+                Level::Baseline
+            } else {
+                Level::best()
+            })
         } else {
             RoundKernel::Strips(STRIP_WORDS)
         };
