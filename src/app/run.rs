@@ -268,16 +268,7 @@ pub(super) fn run_all<W: Write + Send>(
     if let Some(report) = report {
         report.runs = layouts;
     }
-    // A run that ran out in round 0 never parsed the input: count the elves here.
-    let elves = reports
-        .iter()
-        .find(|r| !r.rounds.is_empty())
-        .map(|r| r.elves)
-        .or_else(|| crate::grid::parse(input).ok().map(|p| p.len()))
-        .unwrap_or(0);
-    for report in &mut reports {
-        report.elves = elves;
-    }
+    let elves = crate::runner::share_elf_count(&mut reports, input);
     let comparison = Comparison::new(plan.name.clone(), elves, plan.options.buffer_size, reports);
     Ok((comparison, failure))
 }

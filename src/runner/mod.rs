@@ -150,3 +150,19 @@ pub fn run_report(
     );
     Ok((report, failure))
 }
+
+/// Gives every report of a comparison the input's elf count: a run that ran
+/// out in round 0 never parsed the input, so the count comes from a run that
+/// did, or else from parsing `input` here. Returns that count.
+pub fn share_elf_count(reports: &mut [RunReport], input: &[u8]) -> usize {
+    let elves = reports
+        .iter()
+        .find(|r| !r.rounds.is_empty())
+        .map(|r| r.elves)
+        .or_else(|| crate::grid::parse(input).ok().map(|p| p.len()))
+        .unwrap_or(0);
+    for report in reports {
+        report.elves = elves;
+    }
+    elves
+}

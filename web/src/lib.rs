@@ -200,16 +200,7 @@ fn try_solve(
         layouts.extend(report.map(ReportRun::into_layouts));
         failure = failure.or(oom);
     }
-    // A run that ran out in round 0 never parsed the input: count the elves here.
-    let elves = reports
-        .iter()
-        .find(|r| !r.rounds.is_empty())
-        .map(|r| r.elves)
-        .or_else(|| day23::grid::parse(input).ok().map(|p| p.len()))
-        .unwrap_or(0);
-    for report in &mut reports {
-        report.elves = elves;
-    }
+    let elves = day23::runner::share_elf_count(&mut reports, input);
     let comparison = Comparison::new(name, elves, size, reports);
     let text = |format| {
         exporter(format)
