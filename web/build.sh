@@ -19,7 +19,7 @@ fi
 # hashbrown (the version the root Cargo.lock pins) is copied to
 # target/web/hashbrown, which web/Cargo.toml patches in, and the group is
 # added there; files are rewritten only when they change, so a rebuild stays
-# incremental.
+# incremental. Test it with bash web/hashbrown/test.sh.
 hashbrown=target/web/hashbrown
 mkdir -p target/web
 cargo metadata --quiet --format-version 1 --locked > target/web/metadata.json
@@ -49,9 +49,9 @@ put("src/control/group/mod.rs", select.replace(anchor, arm + anchor))
 put("src/control/group/simd128.rs", open("web/hashbrown/simd128.rs", encoding="utf-8").read())
 PY
 
-cargo build --quiet --release --manifest-path web/Cargo.toml --target wasm32-unknown-unknown \
-  --target-dir target/web-cargo --locked \
-  --config 'target.wasm32-unknown-unknown.rustflags=["-C", "target-feature=+simd128"]'
+# From web/, so that web/.cargo/config.toml (+simd128) applies.
+(cd web && cargo build --quiet --release --locked --target wasm32-unknown-unknown \
+  --target-dir ../target/web-cargo)
 python3 - target/web-cargo/wasm32-unknown-unknown/release/day23_web.wasm target/web/day23.html <<'PY'
 import base64, gzip, json, os, sys
 wasm_path, out = sys.argv[1:]

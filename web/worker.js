@@ -13,6 +13,12 @@ const progress = (run, round) => {
 async function start(gz) {
   const stream = new Blob([gz]).stream().pipeThrough(new DecompressionStream("gzip"));
   const bytes = await new Response(stream).arrayBuffer();
+  // The engine uses WebAssembly SIMD (hashbrown's 16-wide group, so that the
+  // hash set's tables are laid out as on x86-64): say so if it is missing.
+  const simd = WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123,
+    3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+  if (!simd) throw new Error("this browser has no WebAssembly SIMD, which the engine needs: " +
+    "Chrome or Edge 91, Firefox 89, Safari 16.4 or later have it");
   const { instance } = await WebAssembly.instantiate(bytes, { env: { day23_progress: progress } });
   wasm = instance.exports;
 }

@@ -125,3 +125,104 @@ impl Group {
         Group(w::v128_or(special, w::u8x16_splat(Tag::DELETED.0)))
     }
 }
+
+/// Each operation against its definition, tag by tag, on every tag value at
+/// every position (run by `web/hashbrown/test.sh` with the rest of
+/// hashbrown's tests).
+#[cfg(test)]
+mod tests {
+    use super::{BitMask, Group, Tag};
+    use std::vec::Vec;
+
+    /// Groups that put each of the 256 tag values in each of the 16 lanes,
+    /// and EMPTY and DELETED among full tags.
+    fn groups() -> Vec<[u8; 16]> {
+        let mut all = Vec::new();
+        for shift in 0..16u8 {
+            for block in 0..16u8 {
+                all.push(core::array::from_fn(|i| {
+                    (block * 16).wrapping_add((i as u8 + shift) % 16)
+                }));
+            }
+        }
+        all.push([Tag::EMPTY.0; 16]);
+        all.push([Tag::DELETED.0; 16]);
+        all.push(core::array::from_fn(|i| {
+            [Tag::EMPTY.0, Tag::DELETED.0, 0x00, 0x7f][i % 4]
+        }));
+        all
+    }
+
+    fn load(tags: &[u8; 16]) -> Group {
+        // SAFETY: `tags` is 16 readable bytes; `load` needs no alignment.
+        unsafe { Group::load(tags.as_ptr().cast()) }
+    }
+
+    fn mask(tags: &[u8; 16], pick: impl Fn(u8) -> bool) -> u16 {
+        (0..16)
+            .filter(|&i| pick(tags[i]))
+            .fold(0, |m, i| m | 1 << i)
+    }
+
+    #[test]
+    fn a_group_is_16_tags_wide_and_16_byte_aligned_as_with_sse2() {
+        assert_eq!(Group::WIDTH, 16);
+        assert_eq!(align_of::<Group>(), 16);
+        assert_eq!(Group::static_empty().as_ptr().align_offset(16), 0);
+        assert!(Group::static_empty().iter().all(|t| t.0 == Tag::EMPTY.0));
+    }
+
+    #[test]
+    fn each_mask_has_bit_i_for_tag_i() {
+        for tags in groups() {
+            let g = load(&tags);
+            for wanted in 0..=255u8 {
+                let BitMask(got) = g.match_tag(Tag(wanted));
+                assert_eq!(got, mask(&tags, |t| t == wanted), "{tags:?} {wanted}");
+            }
+            assert_eq!(g.match_empty().0, mask(&tags, |t| t == Tag::EMPTY.0));
+            assert_eq!(g.match_empty_or_deleted().0, mask(&tags, |t| t & 0x80 != 0));
+            assert_eq!(g.match_full().0, mask(&tags, |t| t & 0x80 == 0));
+        }
+    }
+
+    #[test]
+    fn the_rehash_conversion_empties_special_tags_and_deletes_full_ones() {
+        for tags in groups() {
+            #[repr(align(16))]
+            struct Aligned([u8; 16]);
+            let mut out = Aligned([0; 16]);
+            let g = load(&tags).convert_special_to_empty_and_full_to_deleted();
+            // SAFETY: `out` is 16 writable bytes, 16-byte aligned.
+            unsafe { g.store_aligned(out.0.as_mut_ptr().cast()) };
+            let want = tags.map(|t| {
+                if t & 0x80 != 0 {
+                    Tag::EMPTY.0
+                } else {
+                    Tag::DELETED.0
+                }
+            });
+            assert_eq!(out.0, want, "{tags:?}");
+        }
+    }
+
+    #[test]
+    fn loads_read_any_address_and_aligned_loads_and_stores_round_trip() {
+        let bytes: [u8; 48] = core::array::from_fn(|i| (i * 37) as u8);
+        for offset in 0..32 {
+            let tags: [u8; 16] = bytes[offset..offset + 16].try_into().unwrap();
+            // SAFETY: 16 readable bytes from `offset`, inside `bytes`.
+            let g = unsafe { Group::load(bytes[offset..].as_ptr().cast()) };
+            assert_eq!(g.match_full().0, mask(&tags, |t| t & 0x80 == 0));
+        }
+        #[repr(align(16))]
+        struct Aligned([u8; 16]);
+        let from = Aligned(core::array::from_fn(|i| (i * 11) as u8));
+        let mut to = Aligned([0; 16]);
+        // SAFETY: both are 16 bytes, 16-byte aligned.
+        unsafe {
+            Group::load_aligned(from.0.as_ptr().cast()).store_aligned(to.0.as_mut_ptr().cast())
+        };
+        assert_eq!(from.0, to.0);
+    }
+}
