@@ -29,11 +29,29 @@ pub enum HeapBufferError {
     )]
     TooLarge,
     /// The heap could not give that much.
-    #[error("the heap could not provide buffers of {requested} bytes in total")]
+    #[error(
+        "the heap could not provide buffers of {requested} bytes in total{}",
+        memory_limit_note()
+    )]
     Refused {
         /// The requested total, each buffer rounded up to [`BUFFER_ALIGN`].
         requested: usize,
     },
+}
+
+/// Where the heap's limit lies: on WebAssembly, the page's memory, which
+/// WebAssembly caps at 65,536 pages of 64 KiB and a browser may cap sooner.
+fn memory_limit_note() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let now = core::arch::wasm32::memory_size(0) as u64 * 65_536;
+        format!(
+            ": this page's WebAssembly memory has {now} bytes and could not grow by that much \
+             (WebAssembly allows at most 4294967296 bytes, and a browser may stop sooner)"
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    String::new()
 }
 
 /// Runs `f` with one heap buffer per entry of `sizes`, each exactly that

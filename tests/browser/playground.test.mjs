@@ -152,6 +152,13 @@ try {
     const msg = await page.evaluate(([b, s]) => window.day23.solve("#\n", { bufferSize: b, strategy: s }).then(() => "resolved", (e) => e.message), [size, strategy]);
     check(msg.includes("4294967295"), `--buffer-size ${size} --strategy ${strategy}: ${JSON.stringify(msg)}`);
   }
+  // One buffer that fits in 32 bits but not in the page: the memory's limit, then a page that still answers.
+  {
+    const msg = await page.evaluate(() => window.day23.solve("#\n", { bufferSize: "4000MiB", strategy: "leaky" }).then(() => "resolved", (e) => e.message));
+    const after = await page.evaluate(() => window.day23.solve("#\n", { strategy: "leaky" }).then((j) => j.elves, (e) => e.message));
+    check(/could not provide 1 buffer\(s\) of 4194304000 bytes.*WebAssembly memory has \d+ bytes.*at most 4294967296 bytes/.test(msg) && after === 1,
+      `--buffer-size 4000MiB --strategy leaky: ${JSON.stringify(msg)}; the page answers again`);
+  }
   for (const [flag, value, option] of [["-s", "leaky,nope", "strategy"], ["-c", "hashset,nope", "cells"], ["-b", "5XB", "bufferSize"]]) {
     const msg = await page.evaluate(([o, v]) => window.day23.solve("#\n", { [o]: v }).then(() => "resolved", (e) => e.message), [option, value]);
     // clap's message: its first lines, before the blank line.
