@@ -54,6 +54,17 @@ impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
         }
         Ok(())
     }
+
+    fn try_spare_in(&self, alloc: A) -> Result<Self, AllocFailure> {
+        Ok(try_new_set_in(self.len(), alloc)?)
+    }
+
+    /// `clear` keeps the table, reserved for the elf count, so the round's
+    /// inserts never allocate.
+    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure> {
+        next.clear();
+        Ok(step(self, next, round))
+    }
 }
 
 impl<A: Allocator> Generation for ElfSet<A> {

@@ -46,7 +46,7 @@ fn two_buffer_strategies_show_each_buffer() {
 
 #[test]
 fn quiet_prints_only_the_answers() {
-    for strategy in ["leaky", "tempcopy", "pingpong", "heap"] {
+    for strategy in ["leaky", "tempcopy", "pingpong", "reuse", "heap"] {
         day23()
             .args(["-i", &example(), "-s", strategy, "--quiet"])
             .assert()
