@@ -262,7 +262,7 @@ where
         let memory = strategy.next_home(0);
         let spare = elves
             .try_spare_in(memory)
-            .map_err(|e| cells_oom(0, memory, e, Answers::default()))?;
+            .map_err(|e| out_of_memory(0, memory, e, C::WHAT_SPARE, Answers::default()))?;
         Some(spare)
     } else {
         None

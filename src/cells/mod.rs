@@ -80,6 +80,9 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     /// What [`Cells::try_copy_back`] allocates, for messages.
     const WHAT_COPY_BACK: &'static str;
 
+    /// What [`Cells::try_spare_in`] allocates, for messages.
+    const WHAT_SPARE: &'static str;
+
     /// The first generation, from the parsed input, in one allocation in `alloc`.
     ///
     /// # Errors

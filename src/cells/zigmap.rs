@@ -421,6 +421,7 @@ impl<A: Allocator> Generation for ZigMap<A> {
 impl<A: Allocator> Cells<A> for ZigMap<A> {
     const WHAT: &'static str = "the Zig map";
     const WHAT_COPY_BACK: &'static str = "the Zig map's copy back";
+    const WHAT_SPARE: &'static str = "the spare Zig map";
 
     fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure> {
         let mut map = Self::try_with_room_in(elves.len(), alloc)?;

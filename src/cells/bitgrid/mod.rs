@@ -832,6 +832,7 @@ impl<A: Allocator> super::Generation for BitGrid<A> {
 impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
     const WHAT: &'static str = "the bit grid";
     const WHAT_COPY_BACK: &'static str = "more room for the bit grid's copy back";
+    const WHAT_SPARE: &'static str = "the spare bit grid";
 
     fn try_from_elves_in(
         elves: &crate::grid::parse::Elves<'_>,
