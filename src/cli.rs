@@ -528,10 +528,10 @@ mod tests {
             argv.extend_from_slice(args);
             Cli::try_parse_from(argv).map(|cli| cli.solve.strategies())
         };
-        use StrategyKind::{Heap, Leaky, PingPong, TempCopy};
+        use StrategyKind::{Heap, Leaky, PingPong, Reuse, TempCopy};
         assert_eq!(
             parse(&["-s", "all"]).unwrap(),
-            [Leaky, TempCopy, PingPong, Heap]
+            [Leaky, TempCopy, PingPong, Reuse, Heap]
         );
         assert_eq!(parse(&["-s", "heap,leaky"]).unwrap(), [Heap, Leaky]);
         assert_eq!(
@@ -540,7 +540,7 @@ mod tests {
         );
         assert_eq!(
             parse(&["-s", "pingpong,all"]).unwrap(),
-            [PingPong, Leaky, TempCopy, Heap]
+            [PingPong, Leaky, TempCopy, Reuse, Heap]
         );
         assert!(parse(&["-s", "leaky,arena"]).is_err());
         assert!(parse(&["-s", ""]).is_err());

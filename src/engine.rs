@@ -17,6 +17,9 @@
 //!    round begins. (Zig's `reset` just drops it; here it is dropped first, a
 //!    free of `temp`'s last block, then `temp` is reset: the same `end_index`
 //!    at every moment, and the reset can check that nothing is left live.)
+//!    `reuse` allocates a spare set right after the first one (round 0) and
+//!    each round clears it, fills it and swaps the two: nothing allocated,
+//!    nothing freed.
 //!
 //! It stops once part 1 (after round 10) and part 2 (the first round in which
 //! no elf moves) are both known, or at [`Limits::max_rounds`].
@@ -254,6 +257,16 @@ where
     home.set_label("set");
     let mut elves = C::try_from_elves_in(&parsed, home)
         .map_err(|e| cells_oom(0, home, e, Answers::default()))?;
+    // reuse's spare, right after the first set.
+    let mut spare = if S::REUSES_SPARE {
+        let memory = strategy.next_home(0);
+        let spare = elves
+            .try_spare_in(memory)
+            .map_err(|e| out_of_memory(0, memory, e, C::WHAT_SPARE, Answers::default()))?;
+        Some(spare)
+    } else {
+        None
+    };
     drop(copy);
     let mut answers = Answers::default();
     observer.round(
@@ -280,19 +293,30 @@ where
         observer.phase(round, Phase::Start, &State::new(strategy, &elves));
         let memory = strategy.next_home(round);
         memory.set_label("set");
-        let (next, moved) = elves
-            .try_step_in(round, memory)
-            .map_err(|e| cells_oom(round, memory, e, answers))?;
-        observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
-        if S::COPIES_BACK {
-            elves
-                .try_copy_back(&next)
-                .map_err(|e| out_of_memory(round, home, e, C::WHAT_COPY_BACK, answers))?;
-            copied = Some(next);
+        let moved = if let Some(spare) = &mut spare {
+            // reuse: the spare cleared and filled, then the two swapped.
+            let moved = elves
+                .try_step_into(round, spare)
+                .map_err(|e| cells_oom(round, memory, e, answers))?;
+            observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
+            core::mem::swap(&mut elves, spare);
+            moved
         } else {
-            // The old generation is freed here.
-            elves = next;
-        }
+            let (next, moved) = elves
+                .try_step_in(round, memory)
+                .map_err(|e| cells_oom(round, memory, e, answers))?;
+            observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
+            if S::COPIES_BACK {
+                elves
+                    .try_copy_back(&next)
+                    .map_err(|e| out_of_memory(round, home, e, C::WHAT_COPY_BACK, answers))?;
+                copied = Some(next);
+            } else {
+                // The old generation is freed here.
+                elves = next;
+            }
+            moved
+        };
         observer.phase(round, Phase::Swap, &State::new(strategy, &elves));
         if moved == 0 && answers.part2.is_none() {
             answers.part2 = Some(round);

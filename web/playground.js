@@ -5,7 +5,7 @@
 // (textContent, value), never as markup.
 (() => {
   const $ = (id) => document.getElementById(id);
-  const STRATEGIES = ["leaky", "tempcopy", "pingpong", "heap"];
+  const STRATEGIES = ["leaky", "tempcopy", "pingpong", "reuse", "heap"];
   const CELLS = ["hashset", "zigmap", "bitgrid"];
   const BUNDLED = JSON.parse($("bundled-data").textContent);
   const WASM_GZ = Uint8Array.from(atob($("wasm-data").textContent.trim()), (c) => c.charCodeAt(0));

@@ -16,7 +16,8 @@
 //! layout (see `check_memory`): `end_index` and live bytes as the blocks add
 //! them up, and each strategy's shape (leaky grows every round, pingpong has
 //! its one live set in the buffer the round wrote to, tempcopy's set stays
-//! put in `main`, the heap counts live bytes).
+//! put in `main`, reuse's two sets stay put in `main` while they hold hash
+//! tables, the heap counts live bytes).
 #![no_main]
 
 use core::mem::MaybeUninit;
@@ -29,7 +30,7 @@ use day23::engine::{Limits, Snapshot, solve_cells};
 use day23::error::SolveError;
 use day23::grid::Point2D;
 use day23::report::{Answers, BufferLayout, RoundStats};
-use day23::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
+use day23::strategy::{Heap, Leaky, PingPong, Reuse, Strategy, TempCopy};
 use day23_fuzz::{Elves, reference_parse, reference_run};
 use libfuzzer_sys::fuzz_target;
 
@@ -94,11 +95,13 @@ thread_local! {
         core::cell::RefCell::new([vec![MaybeUninit::uninit(); BIG + 64], vec![MaybeUninit::uninit(); BIG + 64]]);
 }
 
-/// The strategies, by `Case::strategy % 4`.
+/// The strategies, by `Case::strategy % STRATEGIES`.
 const LEAKY: u8 = 0;
 const TEMPCOPY: u8 = 1;
 const PINGPONG: u8 = 2;
 const HEAP: u8 = 3;
+const REUSE: u8 = 4;
+const STRATEGIES: u8 = 5;
 
 /// A run of strategy `kind` with the elves stored as `cells`.
 #[derive(Clone, Copy)]
@@ -132,14 +135,16 @@ fn run_in(
             input,
             limits,
         ),
+        REUSE => run_on(&Reuse::new(a), cells, input, limits),
         _ => run_on(&Heap::new(), cells, input, limits),
     }
 }
 
 /// Every round's memory figures against the blocks they come from and the
 /// strategy's shape. `size` is each buffer's capacity.
-fn check_memory(run: &Run, kind: u8, size: usize) {
+fn check_memory(run: &Run, kind: u8, cells: CellKind, size: usize) {
     let mut main_set_offset = None;
+    let mut reuse_blocks = None;
     for (r, (stats, layouts)) in run.rounds.iter().zip(&run.layouts).enumerate() {
         let sum = |f: fn(&day23::report::BufferRound) -> usize| -> usize {
             stats.buffers.iter().map(f).sum::<usize>()
@@ -221,6 +226,19 @@ fn check_memory(run: &Run, kind: u8, size: usize) {
                     "round {r}: one live set, in buffer {home}: {layouts:?}"
                 );
             }
+            REUSE => {
+                assert_eq!(
+                    in_buffer(0),
+                    2,
+                    "round {r}: the set and the spare: {layouts:?}"
+                );
+                // The hash tables never allocate after round 0: the same
+                // blocks, every round.
+                if cells != CellKind::BitGrid {
+                    let first = reuse_blocks.get_or_insert_with(|| layouts[0].blocks.clone());
+                    assert_eq!(&layouts[0].blocks, first, "round {r}: reuse allocated");
+                }
+            }
             _ => unreachable!("strategy {kind}"),
         }
     }
@@ -279,7 +297,7 @@ fuzz_target!(|case: Case| {
     if rows.is_empty() {
         return;
     }
-    let kind = case.strategy % 4;
+    let kind = case.strategy % STRATEGIES;
     let kinds = CellKind::value_variants();
     let cells = kinds[usize::from(case.cells) % kinds.len()];
     let size = usize::from(case.buffer_size) % (16 * 1024 + 1);
@@ -331,7 +349,7 @@ fuzz_target!(|case: Case| {
         );
         assert_eq!(stats.elves_moved, reference.moved[r], "moves in round {r}");
     }
-    check_memory(&run, kind, size);
+    check_memory(&run, kind, cells, size);
 
     // Only a failed run needs the large-buffer figures to be checked against.
     let failed = run.result.is_err();
@@ -396,7 +414,7 @@ fuzz_target!(|case: Case| {
             }
             // The buffer the round allocates in (tempcopy's copy back: main).
             let buffers: &[&str] = match (kind, r) {
-                (LEAKY, _) => &["main"],
+                (LEAKY | REUSE, _) => &["main"],
                 (TEMPCOPY, 0) => &["main"],
                 (TEMPCOPY, _) => &["temp", "main"],
                 (_, 0) => &["a"],

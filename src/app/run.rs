@@ -33,7 +33,7 @@ use crate::units::thousands;
 /// The buffers a strategy gets, for messages.
 fn buffer_names(kind: StrategyKind) -> &'static str {
     match kind {
-        StrategyKind::Leaky => "buffer main",
+        StrategyKind::Leaky | StrategyKind::Reuse => "buffer main",
         StrategyKind::TempCopy => "buffers main and temp",
         StrategyKind::PingPong => "buffers a and b",
         StrategyKind::Heap => "the global heap",

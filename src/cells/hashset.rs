@@ -24,6 +24,7 @@ impl From<TryReserveError> for AllocFailure {
 impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
     const WHAT: &'static str = "the elf set";
     const WHAT_COPY_BACK: &'static str = "the elf set's copy back";
+    const WHAT_SPARE: &'static str = "the spare elf set";
 
     fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure> {
         let mut set = try_new_set_in(elves.len(), alloc)?;
@@ -53,6 +54,17 @@ impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
             self.extend(next.iter().copied());
         }
         Ok(())
+    }
+
+    fn try_spare_in(&self, alloc: A) -> Result<Self, AllocFailure> {
+        Ok(try_new_set_in(self.len(), alloc)?)
+    }
+
+    /// `clear` keeps the table, reserved for the elf count, so the round's
+    /// inserts never allocate.
+    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure> {
+        next.clear();
+        Ok(step(self, next, round))
     }
 }
 

@@ -80,6 +80,9 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     /// What [`Cells::try_copy_back`] allocates, for messages.
     const WHAT_COPY_BACK: &'static str;
 
+    /// What [`Cells::try_spare_in`] allocates, for messages.
+    const WHAT_SPARE: &'static str;
+
     /// The first generation, from the parsed input, in one allocation in `alloc`.
     ///
     /// # Errors
@@ -103,6 +106,28 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     /// [`AllocFailure`] when the block has to grow and cannot; `requested` is
     /// then the bytes the block had to grow by.
     fn try_copy_back(&mut self, next: &Self) -> Result<(), AllocFailure>;
+
+    /// `reuse`'s spare: an empty generation in one allocation in `alloc`,
+    /// with room for the generation after `self` (the same table as `self`'s
+    /// for the hash tables; the same dims for the bit grid).
+    ///
+    /// # Errors
+    ///
+    /// [`AllocFailure`] when `alloc` cannot provide it.
+    fn try_spare_in(&self, alloc: A) -> Result<Self, AllocFailure>;
+
+    /// `reuse`'s round: plays round `round` (1-based) into `next`, which is
+    /// emptied first and keeps its block (Zig's `clearRetainingCapacity`);
+    /// returns how many elves moved. The hash tables never allocate here
+    /// (their elf count never changes); the bit grid allocates a new block
+    /// in `next`'s allocator, and frees the old one, only when the grown
+    /// grid no longer fits it.
+    ///
+    /// # Errors
+    ///
+    /// [`AllocFailure`] when `next` needs a new block and its allocator
+    /// cannot provide it; `next` is then unchanged but for its contents.
+    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure>;
 }
 
 /// Sorts points by (y, x), the order reports and tests use.

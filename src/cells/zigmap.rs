@@ -178,6 +178,15 @@ impl<A: Allocator> ZigMap<A> {
         })
     }
 
+    /// Zig's `clearRetainingCapacity`: every slot free, the table kept.
+    pub fn clear_retaining_capacity(&mut self) {
+        let metadata_words = self.capacity / 8;
+        if let Some(metadata) = self.body_mut().get_mut(..metadata_words) {
+            metadata.fill(0);
+        }
+        self.len = 0;
+    }
+
     /// The slots of the table (Zig's `capacity()`).
     #[must_use]
     pub fn capacity(&self) -> usize {
@@ -412,6 +421,7 @@ impl<A: Allocator> Generation for ZigMap<A> {
 impl<A: Allocator> Cells<A> for ZigMap<A> {
     const WHAT: &'static str = "the Zig map";
     const WHAT_COPY_BACK: &'static str = "the Zig map's copy back";
+    const WHAT_SPARE: &'static str = "the spare Zig map";
 
     fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure> {
         let mut map = Self::try_with_room_in(elves.len(), alloc)?;
@@ -439,14 +449,24 @@ impl<A: Allocator> Cells<A> for ZigMap<A> {
             self.len = next.len;
         } else {
             // Never created by the driver; the capacity still holds every elf.
-            let metadata_words = self.capacity / 8;
-            self.body_mut()[..metadata_words].fill(0);
-            self.len = 0;
+            self.clear_retaining_capacity();
             for p in next.points() {
                 self.insert(p);
             }
         }
         Ok(())
+    }
+
+    fn try_spare_in(&self, alloc: A) -> Result<Self, AllocFailure> {
+        Self::try_with_room_in(self.len, alloc)
+    }
+
+    /// solve.zig's `reuse`: `clearRetainingCapacity`, then one
+    /// `putAssumeCapacity` per elf. The table holds every elf: nothing
+    /// allocates.
+    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure> {
+        next.clear_retaining_capacity();
+        Ok(step(self, next, round))
     }
 }
 

@@ -34,7 +34,7 @@ use crate::cells::CellKind;
 use crate::engine::{Limits, Observer, solve_cells};
 use crate::error::{OutOfMemory, SolveError};
 use crate::report::{Outcome, RoundStats, RunReport};
-use crate::strategy::{Heap, Leaky, PingPong, StrategyKind, TempCopy};
+use crate::strategy::{Heap, Leaky, PingPong, Reuse, StrategyKind, TempCopy};
 
 #[cfg(feature = "cli")]
 pub use self::native::{run_strategy, stack_bytes};
@@ -98,6 +98,9 @@ pub fn run_in(
             let a = fba("a");
             solve_cells(&PingPong::new(a, fba("b")), cells, input, &limits, observer)
         }
+        StrategyKind::Reuse => {
+            solve_cells(&Reuse::new(fba("main")), cells, input, &limits, observer)
+        }
         StrategyKind::Heap => solve_cells(&Heap::new(), cells, input, &limits, observer),
     };
     RunOutcome {
@@ -109,7 +112,7 @@ pub fn run_in(
 /// The sizes of the buffers `kind` gets, in the order [`run_in`] takes them.
 pub fn buffer_sizes(kind: StrategyKind, buffer_size: usize) -> Vec<usize> {
     match kind {
-        StrategyKind::Leaky => vec![buffer_size],
+        StrategyKind::Leaky | StrategyKind::Reuse => vec![buffer_size],
         StrategyKind::TempCopy | StrategyKind::PingPong => vec![buffer_size, buffer_size],
         StrategyKind::Heap => Vec::new(),
     }

@@ -10,16 +10,19 @@
 //! | [`Leaky`] | `main` | `main` | free the old set (not the last block: nothing reclaimed), swap |
 //! | [`TempCopy`] | `main`, `temp` | `temp`, reset each round | copy the new set back into the old one; the new one stays in `temp` until the next reset |
 //! | [`PingPong`] | `a`, `b` | the other buffer | free the old set (the last block there: reclaimed), swap |
+//! | [`Reuse`] | `main` | the spare, allocated once in round 0 and cleared each round | swap; nothing allocated or freed |
 //! | [`Heap`] | the global heap, counted | the heap | free the old set (returned to the heap), swap |
 
 mod heap;
 mod leaky;
 mod pingpong;
+mod reuse;
 mod tempcopy;
 
 pub use heap::Heap;
 pub use leaky::Leaky;
 pub use pingpong::PingPong;
+pub use reuse::Reuse;
 pub use tempcopy::TempCopy;
 
 use crate::alloc::{Arena, ResetError};
@@ -40,12 +43,19 @@ pub trait Strategy {
         &self.buffers()[0]
     }
 
-    /// Where round `round`'s (1-based) new set goes.
+    /// Where round `round`'s (1-based) new set goes; for a strategy that
+    /// [reuses a spare](Strategy::REUSES_SPARE), where the spare goes (asked
+    /// once, with round 0).
     fn next_home(&self, round: usize) -> &Self::Memory;
 
     /// Whether the new set is copied back into the first set each round
     /// (instead of replacing it).
     const COPIES_BACK: bool = false;
+
+    /// Whether a spare set is allocated once, right after the first set
+    /// (before `Round 0`), and each round cleared, filled and swapped with
+    /// the current one, instead of a new set per round.
+    const REUSES_SPARE: bool = false;
 
     /// Called at the start of every round, before the new set is allocated.
     ///
@@ -69,13 +79,21 @@ pub enum StrategyKind {
     /// Two buffers taking turns; freeing the old set reclaims it.
     #[cfg_attr(feature = "cli", value(name = "pingpong"))]
     PingPong,
+    /// One buffer, two sets: a spare cleared, filled and swapped each round.
+    Reuse,
     /// The global heap, counted.
     Heap,
 }
 
 impl StrategyKind {
     /// Every strategy, in the order `--strategy all` runs them.
-    pub const ALL: [Self; 4] = [Self::Leaky, Self::TempCopy, Self::PingPong, Self::Heap];
+    pub const ALL: [Self; 5] = [
+        Self::Leaky,
+        Self::TempCopy,
+        Self::PingPong,
+        Self::Reuse,
+        Self::Heap,
+    ];
 
     /// The name users type.
     #[must_use]
@@ -84,6 +102,7 @@ impl StrategyKind {
             Self::Leaky => "leaky",
             Self::TempCopy => "tempcopy",
             Self::PingPong => "pingpong",
+            Self::Reuse => "reuse",
             Self::Heap => "heap",
         }
     }

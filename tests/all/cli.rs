@@ -45,8 +45,27 @@ fn two_buffer_strategies_show_each_buffer() {
 }
 
 #[test]
+fn reuse_without_room_for_the_spare_runs_out_in_round_0_with_exit_3() {
+    // The example: 56 input bytes, 8 of padding, a 304-byte set (368), and
+    // the spare's 304 more. One byte short of 672 leaves no room for it.
+    day23()
+        .args(["-i", &example(), "-s", "reuse", "-b", "671"])
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(contains(
+            "Error: strategy reuse: buffer 'main' of 671 bytes exhausted in round 0 while allocating the spare elf set: 368 bytes in use, 304 more requested",
+        ));
+    day23()
+        .args(["-i", &example(), "-s", "reuse", "-b", "672", "-q"])
+        .assert()
+        .success()
+        .stdout("Part 1: 110\nPart 2: 20\n");
+}
+
+#[test]
 fn quiet_prints_only_the_answers() {
-    for strategy in ["leaky", "tempcopy", "pingpong", "heap"] {
+    for strategy in ["leaky", "tempcopy", "pingpong", "reuse", "heap"] {
         day23()
             .args(["-i", &example(), "-s", strategy, "--quiet"])
             .assert()

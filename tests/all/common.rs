@@ -8,10 +8,11 @@ use day23::engine::{Limits, Snapshot};
 use day23::grid::Point2D;
 use day23::report::{Answers, RoundStats};
 
-pub const ALL: [StrategyKind; 4] = [
+pub const ALL: [StrategyKind; 5] = [
     StrategyKind::Leaky,
     StrategyKind::TempCopy,
     StrategyKind::PingPong,
+    StrategyKind::Reuse,
     StrategyKind::Heap,
 ];
 

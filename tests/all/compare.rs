@@ -40,7 +40,7 @@ fn comparison_figures_equal_single_strategy_runs() {
         let c = json(&["-i", &path, "-s", "all", "-b", &size.to_string()]);
         let input = read(file);
         let runs = c["strategies"].as_array().unwrap();
-        assert_eq!(runs.len(), 4);
+        assert_eq!(runs.len(), ALL.len());
         for (run, expected) in runs.iter().zip(ALL) {
             assert_eq!(run["strategy"], expected.name());
             let single = record(expected, &input, size, None, false);
@@ -136,6 +136,7 @@ fn table_summarises_every_strategy() {
     leaky     out of memory in round 12     110       -  main 3,712          3,712         3,712         304      304      6,448 *
     tempcopy  finished, 20 rounds           110      20  main 368, temp 304    672           672         608        0          368
     pingpong  finished, 20 rounds           110      20  a 368, b 304          672           368         304        0          368
+    reuse     finished, 20 rounds           110      20  main 672              672           672         608        0          672
     heap      finished, 20 rounds           110      20  heap 608              608           304         304        0            -
 
     Part 1: 110
@@ -193,7 +194,7 @@ fn json_export_has_the_documented_shape() {
         .iter()
         .map(|r| r["strategy"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["leaky", "tempcopy", "pingpong", "heap"]);
+    assert_eq!(names, ["leaky", "tempcopy", "pingpong", "reuse", "heap"]);
     let leaky = &runs[0];
     assert_eq!(
         leaky["outcome"],
@@ -219,7 +220,11 @@ fn json_export_has_the_documented_shape() {
     assert_eq!(pingpong["summary"]["buffers"][1]["name"], "b");
     assert_eq!(pingpong["summary"]["buffers"][1]["peak_bytes"], 304);
     assert_eq!(pingpong["summary"]["growth_bytes_per_round"], 0.0);
-    assert_eq!(runs[3]["summary"]["buffers"][0]["peak_bytes"], 608);
+    // reuse: the input, the set and the spare in main, from round 0 on.
+    let reuse = &runs[3];
+    assert_eq!(reuse["summary"]["buffers"][0]["peak_bytes"], 672);
+    assert_eq!(reuse["summary"]["growth_bytes_per_round"], 0.0);
+    assert_eq!(runs[4]["summary"]["buffers"][0]["peak_bytes"], 608);
 }
 
 #[test]

@@ -261,7 +261,7 @@ fn bash_accepts_the_completion_script_and_completes_subcommands() {
     };
     assert_eq!(complete("day23 ch").trim(), "check");
     let strategies = complete("day23 -s ''");
-    for s in ["leaky", "tempcopy", "pingpong", "heap", "all"] {
+    for s in ["leaky", "tempcopy", "pingpong", "reuse", "heap", "all"] {
         assert!(
             strategies.lines().any(|l| l == s),
             "{s} not in {strategies:?}"

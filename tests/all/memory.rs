@@ -117,6 +117,55 @@ fn the_other_strategies_stay_constant_from_round_1() {
 }
 
 #[test]
+fn reuse_holds_two_sets_in_main_from_round_0_and_never_allocates_again() {
+    use day23::app::{RunOptions, run_strategy};
+    use day23::engine::{Limits, Snapshot};
+    use day23::report::RoundStats;
+    for file in ["example.txt", "gen-70x70-d50-s1.txt"] {
+        let input = read(file);
+        for cells in [CellKind::HashSet, CellKind::ZigMap] {
+            // Leaky's round 1 holds the input, the first set and one more:
+            // reuse's round 0, and every round after it.
+            let leaky = record_cells(StrategyKind::Leaky, cells, &input, 4 << 20, Some(1), false);
+            let two_sets = leaky.rounds[1].bytes_in_use;
+            let mut rounds: Vec<RoundStats> = Vec::new();
+            let mut blocks = Vec::new();
+            let mut observer = |stats: &RoundStats, snapshot: &dyn Snapshot| {
+                rounds.push(stats.clone());
+                blocks.push(snapshot.layouts()[0].blocks.clone());
+            };
+            let options = RunOptions {
+                buffer_size: 4 << 20,
+                limits: Limits::default(),
+                trace: false,
+                cells,
+            };
+            let outcome =
+                run_strategy(StrategyKind::Reuse, &input, &options, &mut observer).unwrap();
+            assert!(outcome.result.is_ok(), "{file} {cells:?}");
+            let what = format!("{file} {cells:?}");
+            assert_eq!(rounds[0].bytes_in_use, two_sets, "{what}");
+            // Both sets live; the input dead below them.
+            let set = leaky.rounds[1].bytes_in_use - leaky.rounds[0].bytes_in_use;
+            for (r, (stats, b)) in rounds.iter().zip(&blocks).enumerate() {
+                assert_eq!(stats.bytes_in_use, two_sets, "{what} round {r}");
+                assert_eq!(stats.peak_bytes, two_sets, "{what} round {r}");
+                assert_eq!(stats.live_bytes, 2 * set, "{what} round {r}");
+                // The same three blocks, ids and offsets, every round: nothing
+                // allocated or freed after round 0.
+                assert_eq!(b, &blocks[0], "{what} round {r}");
+            }
+            let labels: Vec<(&str, bool)> = blocks[0].iter().map(|b| (b.label, b.live)).collect();
+            assert_eq!(
+                labels,
+                [("input", false), ("set", true), ("set", true)],
+                "{what}"
+            );
+        }
+    }
+}
+
+#[test]
 fn tempcopy_leaves_exactly_one_set_in_temp_at_the_end_of_every_round() {
     let input = read("gen-40x90-d30-s3.txt");
     for cells in CELLS {

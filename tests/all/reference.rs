@@ -174,7 +174,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn tool_matches_the_reference_round_by_round(text in grid(), k in 0usize..4, c in 0usize..CELLS.len()) {
+    fn tool_matches_the_reference_round_by_round(text in grid(), k in 0usize..ALL.len(), c in 0usize..CELLS.len()) {
         check_against_reference(&text, ALL[k], CELLS[c])?;
     }
 

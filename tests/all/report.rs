@@ -103,7 +103,7 @@ fn report_is_self_contained_within_budget_and_its_figures_are_the_exports() {
     let export: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     let runs = data["runs"].as_array().unwrap();
     let strategies = export["strategies"].as_array().unwrap();
-    assert_eq!(runs.len(), 4);
+    assert_eq!(runs.len(), 5);
     for (run, strategy) in runs.iter().zip(strategies) {
         assert_eq!(run["name"], strategy["strategy"]);
         let rounds = strategy["rounds"].as_array().unwrap();

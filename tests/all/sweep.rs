@@ -119,13 +119,16 @@ fn check_size(
                 assert!(r == 0 && in_buffer, "{at}: {error}");
                 assert_eq!((error.in_use, error.requested), (0, input.len()), "{at}");
             } else {
+                // reuse's spare, in round 0, is named as such.
                 let what: &[&str] = match cells {
-                    CellKind::HashSet => &["the elf set"],
-                    CellKind::ZigMap => &["the Zig map"],
+                    CellKind::HashSet => &["the elf set", "the spare elf set"],
+                    CellKind::ZigMap => &["the Zig map", "the spare Zig map"],
                     // tempcopy grows main's grid in place to copy a larger one back.
-                    CellKind::BitGrid => {
-                        &["the bit grid", "more room for the bit grid's copy back"]
-                    }
+                    CellKind::BitGrid => &[
+                        "the bit grid",
+                        "more room for the bit grid's copy back",
+                        "the spare bit grid",
+                    ],
                 };
                 assert!(what.contains(&error.what), "{at}: {error}");
             }
@@ -193,10 +196,11 @@ fn sweep(
     smallest
 }
 
-const BUFFERED: [StrategyKind; 3] = [
+const BUFFERED: [StrategyKind; 4] = [
     StrategyKind::Leaky,
     StrategyKind::TempCopy,
     StrategyKind::PingPong,
+    StrategyKind::Reuse,
 ];
 
 /// Sweeps every size for each buffered strategy on the larger example, with
@@ -225,6 +229,9 @@ fn example_every_size_fails_cleanly_until_the_reported_peak_then_finishes() {
             (StrategyKind::TempCopy, false, 304),
             (StrategyKind::PingPong, true, 64 + 304),
             (StrategyKind::PingPong, false, 304),
+            // The set and the spare, from round 0 on.
+            (StrategyKind::Reuse, true, 64 + 2 * 304),
+            (StrategyKind::Reuse, false, 2 * 304),
         ]
     );
 }
@@ -266,6 +273,8 @@ fn zig_map_fails_cleanly_until_the_reported_peak_then_finishes() {
             (StrategyKind::TempCopy, false, 312),
             (StrategyKind::PingPong, true, 56 + 312),
             (StrategyKind::PingPong, false, 312),
+            (StrategyKind::Reuse, true, 56 + 2 * 312),
+            (StrategyKind::Reuse, false, 2 * 312),
         ]
     );
     let generated = day23::generate::generate(12, 12, 0.5, 1);

@@ -5,7 +5,8 @@
 #     std.heap.FixedBufferAllocator and diffed with day23's, event for event;
 #  2. solver check: solve.zig, Day 23 the write-up's way with Zig's FBA and
 #     std.AutoHashMap, against `day23 --cells zigmap` on every bundled input
-#     under leaky, tempcopy and pingpong, every figure of every round diffed.
+#     under leaky, tempcopy, pingpong and reuse, every figure of every round
+#     diffed.
 # Exits 0 only if everything is identical (and both negative controls differ).
 #
 # Environment:
@@ -157,7 +158,7 @@ EX=inputs/example.txt
 G70=inputs/gen-70x70-d50-s1.txt
 
 say "taking traces and replaying them through Zig"
-for s in leaky tempcopy pingpong; do
+for s in leaky tempcopy pingpong reuse; do
   trace "example-$s" 0 $((4 * MiB)) --input "$EX" --strategy "$s"
   compare "example-$s" "$WORK/example-$s.trace" $((4 * MiB))
 done
@@ -297,7 +298,7 @@ human() {
 }
 
 # The pairs: for every input, leaky with a buffer that lasts to the end (at
-# least the default 4 MiB), tempcopy and pingpong with the default 4 MiB
+# least the default 4 MiB), tempcopy, pingpong and reuse with the default 4 MiB
 # (enough for every bundled input), and leaky at the default 4 MiB when that
 # runs out of memory (exit 3; same round, same figures up to there).
 # The biggest go first so that the pool stays busy.
@@ -333,10 +334,16 @@ for line in "${INPUTS[@]}"; do
   fi
   add_pair "$cost" "$stem-tempcopy" "inputs/$file" tempcopy "$DEFAULT" 0
   add_pair "$cost" "$stem-pingpong" "inputs/$file" pingpong "$DEFAULT" 0
+  add_pair "$cost" "$stem-reuse" "inputs/$file" reuse "$DEFAULT" 0
   if ((full > DEFAULT)); then
     add_pair 0 "$stem-leaky-4MiB" "inputs/$file" leaky "$DEFAULT" 3
   fi
 done
+# reuse with room for the input and one map but not the spare: out of memory
+# in round 0, on the spare (exit 3; the oom line's figures diffed too).
+if [[ gen-70x70-d50-s1.txt =~ ${ZIG_SOLVE_ONLY:-.} ]]; then
+  add_pair 0 gen-70x70-d50-s1-reuse-64KiB "$G70" reuse $((64 << 10)) 3
+fi
 mapfile -t ORDERED < <(printf '%s\n' "${PAIRS[@]}" | sort -s -k1,1nr)
 
 say "solver check: ${#PAIRS[@]} pairs of runs (day23 --cells $CELLS, solve.zig), $JOBS at a time"

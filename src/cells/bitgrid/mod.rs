@@ -88,6 +88,15 @@ mod strips;
 
 use crate::simd::Level;
 
+/// How a round grows the grid: the new dims, and the rows added at the top
+/// and words added on the west (0 or 1 each).
+#[derive(Debug, Clone, Copy)]
+struct Growth {
+    dims: GridDims,
+    top: usize,
+    west: usize,
+}
+
 /// Which code runs a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum RoundKernel {
@@ -435,7 +444,46 @@ impl<A: Allocator> BitGrid<A> {
         first_dir: usize,
         alloc: B,
     ) -> Result<(BitGrid<B>, usize), BitGridError> {
-        let kernel = if self.used > self.len.saturating_mul(SPARSE_WORDS_PER_ELF) {
+        self.step_with_in(first_dir, alloc, self.kernel())
+    }
+
+    /// One round, as [`try_step_in`](Self::try_step_in), into `next`'s
+    /// block instead of a new one (the *reuse* strategy): `next` takes the
+    /// grown dims, is cleared and filled; its block is kept when it holds
+    /// the grown grid. Otherwise a block of exactly
+    /// [`bytes_for`](Self::bytes_for)`(grown)` bytes is allocated in
+    /// `next`'s allocator and the old one freed (after, as Zig's `realloc`
+    /// does when it cannot resize in place; nothing is copied). Returns the
+    /// number of elves that moved.
+    ///
+    /// # Errors
+    ///
+    /// [`BitGridError::TooLarge`] when the grown dims overflow;
+    /// [`BitGridError::Alloc`] when the new block cannot be had (`next` is
+    /// then unchanged).
+    pub fn try_step_into<B: Allocator + Clone>(
+        &self,
+        first_dir: usize,
+        next: &mut BitGrid<B>,
+    ) -> Result<usize, BitGridError> {
+        let growth = self.growth()?;
+        let used = growth.dims.words().ok_or(BitGridError::TooLarge)?;
+        if used > next.words.len() {
+            let alloc = next.words.allocator().clone();
+            *next = BitGrid::try_empty_in(growth.dims, alloc)?;
+        } else {
+            next.words[..used].fill(0);
+            next.dims = growth.dims;
+            next.used = used;
+            next.len = 0;
+            next.tiles = sparse::Tiles::none(growth.dims);
+        }
+        Ok(self.step_onto(next, first_dir, self.kernel(), growth))
+    }
+
+    /// The kernel that suits this grid.
+    fn kernel(&self) -> RoundKernel {
+        if self.used > self.len.saturating_mul(SPARSE_WORDS_PER_ELF) {
             RoundKernel::Sparse
         } else if self.dims.width_words <= flat::MAX_WIDTH {
             // A tiny grid takes the baseline: asking the CPU for AVX2 costs
@@ -447,8 +495,7 @@ impl<A: Allocator> BitGrid<A> {
             })
         } else {
             RoundKernel::Strips(STRIP_WORDS)
-        };
-        self.step_with_in(first_dir, alloc, kernel)
+        }
     }
 
     /// [`try_step_in`](Self::try_step_in) with the given kernel: tests run
@@ -459,9 +506,17 @@ impl<A: Allocator> BitGrid<A> {
         alloc: B,
         kernel: RoundKernel,
     ) -> Result<(BitGrid<B>, usize), BitGridError> {
+        let growth = self.growth()?;
+        let mut next = BitGrid::try_empty_in(growth.dims, alloc)?;
+        let moved = self.step_onto(&mut next, first_dir, kernel, growth);
+        Ok((next, moved))
+    }
+
+    /// The next grid's dims, by the [growth rule](self#growth-rule).
+    fn growth(&self) -> Result<Growth, BitGridError> {
         let d = self.dims;
         let [top, bottom, west, east] = self.margin_touch().map(usize::from);
-        let grown = GridDims {
+        let dims = GridDims {
             x0: d
                 .x0
                 .checked_sub(if west == 1 { 64 } else { 0 })
@@ -479,16 +534,30 @@ impl<A: Allocator> BitGrid<A> {
                 .checked_add(top + bottom)
                 .ok_or(BitGridError::TooLarge)?,
         };
-        let mut next = BitGrid::try_empty_in(grown, alloc)?;
+        Ok(Growth { dims, top, west })
+    }
+
+    /// Plays the round into `next`, whose first `used` words are zero and
+    /// whose dims are `growth`'s; sets its elves and tiles. Returns the
+    /// number of elves that moved.
+    fn step_onto<B: Allocator>(
+        &self,
+        next: &mut BitGrid<B>,
+        first_dir: usize,
+        kernel: RoundKernel,
+        growth: Growth,
+    ) -> usize {
+        let (d, grown) = (self.dims, growth.dims);
+        debug_assert_eq!(next.dims, grown);
         let frame = Frame {
             cur: self.cells(),
             w: d.width_words,
             h: d.height,
             out_w: grown.width_words,
-            dy: top,
-            dw: west,
+            dy: growth.top,
+            dw: growth.west,
         };
-        let out = &mut next.words[..];
+        let out = &mut next.words[..next.used];
         // The word kernels write every word, so every tile may hold elves;
         // the sparse kernel marks the tiles it writes.
         let all = sparse::Tiles::all(grown);
@@ -516,7 +585,7 @@ impl<A: Allocator> BitGrid<A> {
         };
         next.tiles = tiles;
         next.len = self.len;
-        Ok((next, moved))
+        moved
     }
 
     /// Whether an elf is next to the margin on the north, south, west, east.
@@ -760,9 +829,10 @@ impl<A: Allocator> super::Generation for BitGrid<A> {
     }
 }
 
-impl<A: Allocator> super::Cells<A> for BitGrid<A> {
+impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
     const WHAT: &'static str = "the bit grid";
     const WHAT_COPY_BACK: &'static str = "more room for the bit grid's copy back";
+    const WHAT_SPARE: &'static str = "the spare bit grid";
 
     fn try_from_elves_in(
         elves: &crate::grid::parse::Elves<'_>,
@@ -783,6 +853,14 @@ impl<A: Allocator> super::Cells<A> for BitGrid<A> {
             self.try_copy_from(next)?;
         }
         Ok(())
+    }
+
+    fn try_spare_in(&self, alloc: A) -> Result<Self, super::AllocFailure> {
+        Self::try_empty_in(self.dims, alloc).map_err(Into::into)
+    }
+
+    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, super::AllocFailure> {
+        BitGrid::try_step_into(self, crate::sim::first_direction(round), next).map_err(Into::into)
     }
 }
 
