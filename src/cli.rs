@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::alloc::AllocatorKind;
 pub use crate::cells::CellKind;
 pub use crate::export::Format;
 pub use crate::strategy::StrategyKind;
@@ -246,6 +247,17 @@ pub struct SolveArgs {
         value_parser = parse_buffer_size
     )]
     pub buffer_size: usize,
+
+    /// The bump allocator behind the buffers: Zig's FixedBufferAllocator (the
+    /// write-up's) or Rust's bumpalo.
+    ///
+    /// bumpalo runs leaky, tempcopy (a reset per round), pingpong (two
+    /// arenas) and reuse on a bumpalo::Bump per buffer, which takes chunks
+    /// from the heap, each about twice the last, capped at --buffer-size
+    /// (set_allocation_limit); heap runs as it does. Each round then shows
+    /// the bytes taken from the heap and the chunks.
+    #[arg(long, value_enum, value_name = "ALLOCATOR", default_value = "zig")]
+    pub allocator: AllocatorKind,
 
     /// Runs of a comparison at a time, each on its own thread and buffers
     /// (default: the available cores).

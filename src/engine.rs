@@ -168,6 +168,7 @@ fn round_stats<S: Strategy>(strategy: &S, round: usize, elves_moved: usize) -> R
                 bytes_in_use: b.in_use(),
                 live_bytes: stats.live_bytes,
                 peak_bytes: stats.window_peak_bytes,
+                chunks: b.chunks(),
             }
         })
         .collect();
@@ -228,8 +229,12 @@ where
             requested: failed.requested,
             padding: memory.padding(failed.align),
             what,
+            chunk: memory.failed_chunk(),
         };
-        SolveError::OutOfMemory { error, reached }
+        SolveError::OutOfMemory {
+            error: Box::new(error),
+            reached,
+        }
     };
     let cells_oom =
         |round, memory, e: AllocFailure, reached| out_of_memory(round, memory, e, C::WHAT, reached);

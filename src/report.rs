@@ -39,6 +39,11 @@ pub struct BufferRound {
     pub live_bytes: usize,
     /// The most bytes in use at any moment during the round.
     pub peak_bytes: usize,
+    /// `--allocator bumpalo`: each chunk's size in bytes (without bumpalo's
+    /// footer), oldest first; their sum is `bytes_in_use`. Absent for Zig's
+    /// buffers and the heap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<Vec<usize>>,
 }
 
 /// One completed round (round 0: right after parsing).
@@ -441,6 +446,7 @@ mod tests {
                     bytes_in_use: p,
                     live_bytes: 304,
                     peak_bytes: p,
+                    chunks: None,
                 }],
             })
             .collect()

@@ -14,7 +14,7 @@ use anyhow::{Result, bail};
 use super::ExitCode;
 use super::eprint_line;
 use super::layout::{LayoutOptions, layout_width};
-use crate::cli::{CellKind, Format, SolveArgs, StrategyKind};
+use crate::cli::{AllocatorKind, CellKind, Format, SolveArgs, StrategyKind};
 use crate::engine::Limits;
 use crate::input::display_name;
 use crate::runner::RunOptions;
@@ -75,6 +75,10 @@ impl Plan {
             return Ok(Err(ExitCode::Usage));
         }
         let strategies = args.strategies();
+        if let Some(refusal) = bumpalo_refusal(args, &strategies) {
+            eprint_line(format_args!("day23: {refusal}"));
+            return Ok(Err(ExitCode::Usage));
+        }
         let cells = args.cells();
         let single = strategies.len() == 1 && cells.len() == 1;
         // Every strategy with every kind of cells; a label says which when both run.
@@ -123,6 +127,7 @@ impl Plan {
             },
             trace: args.trace.is_some(),
             cells: CellKind::HashSet,
+            allocator: args.allocator,
         };
         Ok(Ok(Self {
             input: path.clone(),
@@ -133,4 +138,40 @@ impl Plan {
             jobs: args.jobs.map(usize::from),
         }))
     }
+}
+
+/// Why `--allocator bumpalo` cannot run with these flags, if it cannot:
+/// nothing to run it on (only the heap strategy), or an output drawn from
+/// Zig's allocator alone (its trace, its block layout).
+fn bumpalo_refusal(args: &SolveArgs, strategies: &[StrategyKind]) -> Option<String> {
+    if args.allocator != AllocatorKind::Bumpalo {
+        return None;
+    }
+    if strategies.iter().all(|&s| s == StrategyKind::Heap) {
+        return Some(
+            "--allocator bumpalo runs the strategies with bump buffers (leaky, tempcopy, pingpong, reuse);\n\
+             --strategy heap uses the global heap under either allocator: add one of them, or drop --allocator."
+                .to_owned(),
+        );
+    }
+    let zig_only = [
+        (
+            args.trace.is_some(),
+            "--trace records Zig's allocator events",
+        ),
+        (
+            args.layout.is_some(),
+            "--layout draws Zig's buffers block by block",
+        ),
+        (
+            args.report.is_some(),
+            "--report draws Zig's buffers block by block",
+        ),
+    ];
+    zig_only.iter().find(|(asked, _)| *asked).map(|(_, why)| {
+        format!(
+            "{why}: not available with --allocator bumpalo, whose figures are in the round lines, --format json and csv,\n\
+             and the summary table; drop the flag or use --allocator zig."
+        )
+    })
 }

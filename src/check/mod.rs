@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 pub use self::manifest::{Entry, Manifest};
-use crate::cli::{CellKind, CheckArgs, ExitCode, StrategyKind};
+use crate::cli::{AllocatorKind, CellKind, CheckArgs, ExitCode, StrategyKind};
 use crate::color::{self, Colors};
 use crate::engine::{Limits, PART1_ROUNDS, Snapshot};
 use crate::error::{OutOfMemory, SolveError};
@@ -375,6 +375,7 @@ fn run_job(entry: &Entry, job: Job, buffer_size: usize) -> Result<RunCheck> {
         },
         trace: false,
         cells: job.cells,
+        allocator: AllocatorKind::Zig,
     };
     let start = Instant::now();
     let mut observer = |_: &RoundStats, _: &dyn Snapshot| {};
@@ -382,7 +383,7 @@ fn run_job(entry: &Entry, job: Job, buffer_size: usize) -> Result<RunCheck> {
     let time = start.elapsed();
     let (found, out_of_memory) = match outcome.result {
         Ok(answers) => (answers, None),
-        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(error)),
+        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(*error)),
         Err(e @ SolveError::Parse(_)) => {
             return Err(
                 anyhow::Error::new(e).context(format!("invalid input '{}'", entry.path.display()))
