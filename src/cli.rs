@@ -153,6 +153,20 @@ pub struct CheckArgs {
     )]
     pub cells: Vec<CellsArg>,
 
+    /// The bump allocators to run each strategy on: zig, bumpalo, a
+    /// comma-separated list, or all.
+    ///
+    /// Under bumpalo the heap strategy is left out (it is the same run under
+    /// either allocator).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ALLOCATOR[,...]",
+        value_delimiter = ',',
+        default_value = "zig"
+    )]
+    pub allocator: Vec<AllocatorArg>,
+
     /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
     ///
     /// A run whose buffer runs out before an answer reports it as out of
@@ -187,6 +201,12 @@ impl CheckArgs {
     #[must_use]
     pub fn cells(&self) -> Vec<CellKind> {
         expand(&self.cells)
+    }
+
+    /// The allocators asked for, in order, each once.
+    #[must_use]
+    pub fn allocators(&self) -> Vec<AllocatorKind> {
+        expand(&self.allocator)
     }
 }
 
@@ -402,6 +422,9 @@ pub type StrategyArg = OneOrAll<StrategyKind>;
 /// One value of `--cells`.
 pub type CellsArg = OneOrAll<CellKind>;
 
+/// One value of `check --allocator`.
+pub type AllocatorArg = OneOrAll<AllocatorKind>;
+
 /// The items asked for, in order, each once (`all` is every item in the
 /// order `--help` lists them).
 fn expand<T: ValueEnum + Copy + PartialEq>(args: &[OneOrAll<T>]) -> Vec<T> {
@@ -457,6 +480,11 @@ one_or_all_values!(
     CellKind,
     CELLS_ARGS,
     "Every cell kind above, one after another"
+);
+one_or_all_values!(
+    AllocatorKind,
+    ALLOCATOR_ARGS,
+    "Every allocator above, one after another"
 );
 
 /// Options of `generate`.

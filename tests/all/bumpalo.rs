@@ -319,3 +319,57 @@ fn zig_outputs_carry_no_chunks() {
         .unwrap();
     assert!(!String::from_utf8(out.stdout).unwrap().contains("chunks"));
 }
+
+#[test]
+fn check_takes_allocators_like_strategies_and_runs_heap_once() {
+    let out = day23()
+        .args([
+            "check",
+            "-s",
+            "pingpong,heap",
+            "-c",
+            "hashset",
+            "--allocator",
+            "all",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "day23 check inputs/quick.json: 8 inputs x 2 strategies x 1 cell kind on zig and bumpalo = 24 runs"
+        ),
+        "{first}"
+    );
+    let runs = |label: &str| {
+        text.lines()
+            .filter(|l| l.contains(&format!(" {label} ")))
+            .count()
+    };
+    assert_eq!(runs("pingpong/hashset"), 8);
+    assert_eq!(runs("pingpong/hashset/bumpalo"), 8);
+    assert_eq!(runs("heap/hashset"), 8);
+    assert_eq!(runs("heap/hashset/bumpalo"), 0);
+}
+
+#[test]
+fn check_with_bumpalo_and_only_heap_is_a_usage_error_before_any_file() {
+    let junit = std::env::temp_dir().join(format!("day23-bumpalo-heap-{}.xml", std::process::id()));
+    day23()
+        .args(["check", "-s", "heap", "--allocator", "bumpalo", "--junit"])
+        .arg(&junit)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "--allocator bumpalo runs the strategies with bump buffers",
+        ));
+    assert!(!junit.exists());
+}
