@@ -141,18 +141,28 @@ impl<S: Strategy, C: Generation> Snapshot for State<'_, S, C> {
     }
 
     fn layouts(&self) -> Vec<BufferLayout> {
-        self.strategy
-            .buffers()
-            .iter()
-            .filter_map(|b| {
-                Some(BufferLayout {
+        let mut layouts = Vec::new();
+        for b in self.strategy.buffers() {
+            if let Some(chunks) = b.chunk_layouts() {
+                // bumpalo: each chunk a strip of its own.
+                layouts.extend(chunks.into_iter().enumerate().map(|(i, c)| BufferLayout {
                     name: b.name(),
-                    capacity_bytes: b.capacity()?,
+                    capacity_bytes: c.size,
+                    end_index: c.used,
+                    blocks: c.blocks,
+                    chunk: Some(i),
+                }));
+            } else if let Some(capacity_bytes) = b.capacity() {
+                layouts.push(BufferLayout {
+                    name: b.name(),
+                    capacity_bytes,
                     end_index: b.in_use(),
                     blocks: b.blocks(),
-                })
-            })
-            .collect()
+                    chunk: None,
+                });
+            }
+        }
+        layouts
     }
 }
 

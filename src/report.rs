@@ -74,6 +74,12 @@ pub struct BufferLayout {
     pub end_index: usize,
     /// The blocks below `end_index`, in address order.
     pub blocks: Vec<Block>,
+    /// `--allocator bumpalo`: which of the buffer's chunks this is (0: the
+    /// oldest); `capacity_bytes` is then the chunk's size, `end_index` the
+    /// bytes bumped in it, and offsets count from the chunk's end, where
+    /// bumpalo starts. Absent for Zig's buffers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<usize>,
 }
 
 /// How one strategy's run ended.

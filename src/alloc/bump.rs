@@ -52,6 +52,31 @@ const DEFAULT_CHUNK: usize = (1 << 9) - OVERHEAD;
 /// `TYPICAL_PAGE_SIZE`.
 const PAGE: usize = 0x1000;
 
+/// One chunk as the arena keeps track of it.
+#[derive(Debug)]
+struct Strip {
+    /// Its size without the footer.
+    size: usize,
+    /// The address just past its last byte (where bumping starts), once known.
+    end: Option<usize>,
+    /// Bytes bumped from the end.
+    used: usize,
+    /// Its blocks below the bump pointer, with their addresses.
+    blocks: Vec<(Block, usize)>,
+}
+
+/// One chunk's blocks, for a layout picture: offsets count from the chunk's
+/// end, where bumpalo starts bumping, so the first block is at 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkLayout {
+    /// The chunk's size in bytes, without bumpalo's footer.
+    pub size: usize,
+    /// Bytes bumped so far.
+    pub used: usize,
+    /// The blocks in the bumped part, in bump order.
+    pub blocks: Vec<Block>,
+}
+
 /// The new chunk bumpalo needed when the cap refused it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkRequest {
@@ -71,8 +96,12 @@ pub struct BumpArena {
     name: &'static str,
     cap: usize,
     bump: RefCell<Bump>,
-    /// Each chunk's size without its footer, oldest first.
-    chunks: RefCell<Vec<usize>>,
+    /// Each chunk and its blocks, oldest first.
+    strips: RefCell<Vec<Strip>>,
+    /// The label of blocks allocated from now on.
+    label: Cell<&'static str>,
+    /// The next block's number.
+    next_id: Cell<u64>,
     live_bytes: Cell<usize>,
     high_water: Cell<usize>,
     window_peak: Cell<usize>,
@@ -93,7 +122,9 @@ impl BumpArena {
             name,
             cap,
             bump: RefCell::new(bump),
-            chunks: RefCell::new(Vec::new()),
+            strips: RefCell::new(Vec::new()),
+            label: Cell::new("set"),
+            next_id: Cell::new(0),
             live_bytes: Cell::new(0),
             high_water: Cell::new(0),
             window_peak: Cell::new(0),
@@ -113,7 +144,21 @@ impl BumpArena {
     /// Each chunk's size in bytes (without bumpalo's footer), oldest first.
     #[must_use]
     pub fn chunks(&self) -> Vec<usize> {
-        self.chunks.borrow().clone()
+        self.strips.borrow().iter().map(|s| s.size).collect()
+    }
+
+    /// Every chunk with its blocks, oldest first, for the layout pictures.
+    #[must_use]
+    pub fn chunk_layouts(&self) -> Vec<ChunkLayout> {
+        self.strips
+            .borrow()
+            .iter()
+            .map(|s| ChunkLayout {
+                size: s.size,
+                used: s.used,
+                blocks: s.blocks.iter().map(|(b, _)| b.clone()).collect(),
+            })
+            .collect()
     }
 
     /// Bytes bumped in each chunk (live or dead), newest chunk first:
@@ -155,31 +200,124 @@ impl BumpArena {
             });
         }
         self.bump.borrow_mut().reset();
-        let mut chunks = self.chunks.borrow_mut();
-        if let Some(&newest) = chunks.last() {
-            *chunks = vec![newest];
+        let mut strips = self.strips.borrow_mut();
+        if let Some(mut newest) = strips.pop() {
+            newest.blocks.clear();
+            *strips = vec![newest];
         }
-        debug_assert_eq!(chunks.iter().sum::<usize>(), self.allocated_bytes());
+        drop(strips);
+        self.sync();
         Ok(())
     }
 
-    /// Records the chunks bumpalo added, and the peaks, after a call that
-    /// may have allocated.
+    /// Records the chunk bumpalo added, if any, and the peaks, after a call
+    /// that may have allocated; then [`Self::sync`].
     fn note_growth(&self, before: usize) {
         let after = self.allocated_bytes();
         if after > before {
             // `new_chunk`: "allocated_bytes = prev.allocated_bytes +
             // new_size_without_footer"; at most one chunk per call.
-            self.chunks.borrow_mut().push(after - before);
+            self.strips.borrow_mut().push(Strip {
+                size: after - before,
+                end: None,
+                used: 0,
+                blocks: Vec::new(),
+            });
         }
         self.high_water.set(self.high_water.get().max(after));
         self.window_peak.set(self.window_peak.get().max(after));
+        self.sync();
+    }
+
+    /// Reads how far each chunk is bumped (bumpalo's chunk list, newest
+    /// first: `iter_allocated_chunks_raw`), and drops the blocks a free gave
+    /// back (those past the bump pointer).
+    fn sync(&self) {
+        let bump = self.bump.borrow();
+        // SAFETY: the iterator is used up here, with no allocation from the
+        // arena meanwhile (bumpalo's condition); only addresses and lengths
+        // are read, nothing through the pointers.
+        let raw: Vec<(usize, usize)> = unsafe { bump.iter_allocated_chunks_raw() }
+            .map(|(ptr, len)| (ptr.addr(), len))
+            .collect();
+        drop(bump);
+        let mut strips = self.strips.borrow_mut();
+        for (strip, (addr, len)) in strips.iter_mut().zip(raw.iter().rev()) {
+            strip.end.get_or_insert(addr + len);
+            strip.used = *len;
+            strip.blocks.retain(|(b, _)| b.offset + b.len <= *len);
+        }
+    }
+
+    /// Records a block of `len` bytes at `addr`, in the newest chunk (the
+    /// only one bumpalo allocates from), as it was bumped from `before`
+    /// bytes used.
+    fn note_block(&self, addr: usize, len: usize, before: usize) {
+        let mut strips = self.strips.borrow_mut();
+        let Some(strip) = strips.last_mut() else {
+            return;
+        };
+        let Some(end) = strip.end else {
+            return;
+        };
+        // Offsets count from the chunk's end, as bumpalo bumps downwards:
+        // the first block is at 0, as in a Zig buffer.
+        let offset = end.saturating_sub(addr + len);
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        strip.blocks.push((
+            Block {
+                id,
+                offset,
+                pad: offset.saturating_sub(before),
+                len,
+                label: self.label.get(),
+                live: true,
+            },
+            addr,
+        ));
+    }
+
+    /// Bytes used in the newest chunk (0 when there is none).
+    fn newest_used(&self) -> usize {
+        self.strips.borrow().last().map_or(0, |s| s.used)
+    }
+
+    /// The block at `addr` is no longer live: gone when `replaced_by` (a
+    /// block at that address range) covers it, else dead.
+    fn forget_block(&self, addr: usize, replaced_by: Option<(usize, usize)>) {
+        let mut strips = self.strips.borrow_mut();
+        for strip in strips.iter_mut() {
+            if let Some(i) = strip.blocks.iter().position(|(b, a)| *a == addr && b.live) {
+                let (block, _) = &strip.blocks[i];
+                let covered = replaced_by
+                    .is_some_and(|(new, len)| new <= addr && addr + block.len <= new + len);
+                if covered {
+                    strip.blocks.remove(i);
+                } else {
+                    strip.blocks[i].0.live = false;
+                }
+                return;
+            }
+        }
+    }
+
+    /// Records a block resized from `old` to `new` (`len` bytes): in place
+    /// (the old block covered by the new one) or copied (the old one left
+    /// dead, as bumpalo's `grow` does not free it).
+    fn moved(&self, old: NonNull<u8>, new: NonNull<[u8]>, len: usize, before: usize, used: usize) {
+        let fresh = self.allocated_bytes() > before;
+        let new_addr = new.addr().get();
+        self.forget_block(old.addr().get(), Some((new_addr, len)));
+        self.note_growth(before);
+        let used = if fresh { 0 } else { used };
+        self.note_block(new_addr, len, used.min(self.newest_used()));
     }
 
     /// Records a refused request for `layout`.
     fn note_failure(&self, layout: Layout) {
         self.failed_allocs.set(self.failed_allocs.get() + 1);
-        let current = self.chunks.borrow().last().copied().unwrap_or(0);
+        let current = self.strips.borrow().last().map_or(0, |s| s.size);
         let allocated = self.allocated_bytes();
         self.failed_chunk
             .set(chunk_request(current, layout, self.cap, allocated));
@@ -249,12 +387,16 @@ fn chunk_size(wanted: usize, layout: Layout) -> Option<usize> {
 unsafe impl Allocator for BumpArena {
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
         let before = self.allocated_bytes();
+        let used = self.newest_used();
         let result = (&*self.bump.borrow()).allocate(layout);
         match result {
             Ok(block) => {
                 self.allocs.set(self.allocs.get() + 1);
                 self.live_bytes.set(self.live_bytes.get() + layout.size());
+                let fresh = self.allocated_bytes() > before;
                 self.note_growth(before);
+                let used = if fresh { 0 } else { used };
+                self.note_block(block.addr().get(), layout.size(), used);
                 Ok(block)
             }
             Err(e) => {
@@ -271,6 +413,8 @@ unsafe impl Allocator for BumpArena {
         // SAFETY: the caller's contract (a block from this allocator, with
         // its layout), which is bumpalo's.
         unsafe { (&*self.bump.borrow()).deallocate(ptr, layout) }
+        self.forget_block(ptr.addr().get(), None);
+        self.sync();
     }
 
     unsafe fn grow(
@@ -280,13 +424,14 @@ unsafe impl Allocator for BumpArena {
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
         let before = self.allocated_bytes();
+        let used = self.newest_used();
         // SAFETY: the caller's contract, which is bumpalo's.
         let result = unsafe { (&*self.bump.borrow()).grow(ptr, old_layout, new_layout) };
         match result {
             Ok(block) => {
                 let live = self.live_bytes.get() - old_layout.size();
                 self.live_bytes.set(live + new_layout.size());
-                self.note_growth(before);
+                self.moved(ptr, block, new_layout.size(), before, used);
                 Ok(block)
             }
             Err(e) => {
@@ -303,12 +448,13 @@ unsafe impl Allocator for BumpArena {
         new_layout: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
         let before = self.allocated_bytes();
+        let used = self.newest_used();
         // SAFETY: the caller's contract, which is bumpalo's.
         let result = unsafe { (&*self.bump.borrow()).shrink(ptr, old_layout, new_layout) };
-        if result.is_ok() {
+        if let Ok(block) = result {
             let live = self.live_bytes.get() - old_layout.size();
             self.live_bytes.set(live + new_layout.size());
-            self.note_growth(before);
+            self.moved(ptr, block, new_layout.size(), before, used);
         }
         result
     }
@@ -338,12 +484,17 @@ impl Arena for BumpArena {
     fn start_window(&self) {
         self.window_peak.set(self.allocated_bytes());
     }
-    fn set_label(&self, _label: &'static str) {}
+    fn set_label(&self, label: &'static str) {
+        self.label.set(label);
+    }
     fn blocks(&self) -> Vec<Block> {
         Vec::new()
     }
     fn chunks(&self) -> Option<Vec<usize>> {
         Some(BumpArena::chunks(self))
+    }
+    fn chunk_layouts(&self) -> Option<Vec<ChunkLayout>> {
+        Some(BumpArena::chunk_layouts(self))
     }
     fn failed_chunk(&self) -> Option<ChunkRequest> {
         BumpArena::failed_chunk(self)

@@ -84,7 +84,7 @@ use std::rc::Rc;
 
 pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
-pub use bump::{BumpArena, ChunkRequest};
+pub use bump::{BumpArena, ChunkLayout, ChunkRequest};
 pub use counting::Counting;
 pub use heap_buffers::{HeapBufferError, with_heap_buffers};
 pub use kind::AllocatorKind;
@@ -120,6 +120,11 @@ pub trait Arena: Allocator {
     /// Each chunk's size, oldest first, for an allocator that takes chunks
     /// from the heap (bumpalo); `None` for the others.
     fn chunks(&self) -> Option<Vec<usize>> {
+        None
+    }
+    /// Each chunk with its blocks, oldest first (bumpalo); `None` for the
+    /// others, whose [`Arena::blocks`] are the buffer's.
+    fn chunk_layouts(&self) -> Option<Vec<ChunkLayout>> {
         None
     }
     /// The chunk the last refused request needed (bumpalo, at its cap).

@@ -141,8 +141,9 @@ impl Plan {
 }
 
 /// Why `--allocator bumpalo` cannot run with these flags, if it cannot:
-/// nothing to run it on (only the heap strategy), or an output drawn from
-/// Zig's allocator alone (its trace, its block layout).
+/// nothing to run it on (only the heap strategy), or an output made for
+/// Zig's allocator alone (its trace; the report page, which draws one strip
+/// per buffer).
 fn bumpalo_refusal(args: &SolveArgs, strategies: &[StrategyKind]) -> Option<String> {
     if args.allocator != AllocatorKind::Bumpalo {
         return None;
@@ -160,18 +161,14 @@ fn bumpalo_refusal(args: &SolveArgs, strategies: &[StrategyKind]) -> Option<Stri
             "--trace records Zig's allocator events",
         ),
         (
-            args.layout.is_some(),
-            "--layout draws Zig's buffers block by block",
-        ),
-        (
             args.report.is_some(),
             "--report draws Zig's buffers block by block",
         ),
     ];
     zig_only.iter().find(|(asked, _)| *asked).map(|(_, why)| {
         format!(
-            "{why}: not available with --allocator bumpalo, whose figures are in the round lines, --format json and csv,\n\
-             and the summary table; drop the flag or use --allocator zig."
+            "{why}: not available with --allocator bumpalo, whose figures are in the round lines, --layout,\n\
+             --format json and csv, and the summary table; drop the flag or use --allocator zig."
         )
     })
 }

@@ -254,6 +254,7 @@ mod tests {
                 block(672, 304, "set", false),
                 block(976, 304, "set", true),
             ],
+            chunk: None,
         };
         assert_eq!(
             PageLayout::of(&layout).0,

@@ -25,8 +25,34 @@ fn checked<S: Strategy<Memory = BumpArena>>(
     input: &[u8],
 ) -> (Vec<RoundStats>, Result<day23::answers::Answers, SolveError>) {
     let mut rounds = Vec::new();
-    let mut observer = |stats: &RoundStats, _: &dyn Snapshot| {
+    let mut observer = |stats: &RoundStats, snapshot: &dyn Snapshot| {
+        let layouts = snapshot.layouts();
         for (b, arena) in stats.buffers.iter().zip(strategy.buffers()) {
+            // --layout: each chunk a strip, its size and bumped bytes
+            // bumpalo's, its live blocks the arena's live bytes.
+            let strips: Vec<_> = layouts.iter().filter(|l| l.name == b.name).collect();
+            let sizes: Vec<usize> = strips.iter().map(|l| l.capacity_bytes).collect();
+            let bumped: Vec<usize> = strips.iter().rev().map(|l| l.end_index).collect();
+            assert_eq!(
+                Some(&sizes),
+                b.chunks.as_ref(),
+                "round {}: strips",
+                stats.round
+            );
+            assert_eq!(
+                bumped,
+                arena.used_per_chunk(),
+                "round {}: bumped",
+                stats.round
+            );
+            let live: usize = strips
+                .iter()
+                .flat_map(|l| &l.blocks)
+                .filter(|k| k.live)
+                .map(|k| k.len)
+                .sum();
+            assert_eq!(live, b.live_bytes, "round {}: live blocks", stats.round);
+            assert!(strips.iter().enumerate().all(|(i, l)| l.chunk == Some(i)));
             let chunks = b
                 .chunks
                 .as_deref()
@@ -223,12 +249,8 @@ fn an_unknown_allocator_is_a_usage_error() {
 }
 
 #[test]
-fn zig_only_outputs_are_refused_under_bumpalo() {
-    for flag in [
-        ["--layout", "phases"],
-        ["--trace", "t.txt"],
-        ["--report", "r.html"],
-    ] {
+fn the_trace_and_the_report_are_refused_under_bumpalo() {
+    for flag in [["--trace", "t.txt"], ["--report", "r.html"]] {
         day23()
             .args(["-i", "inputs/example.txt", "--allocator", "bumpalo"])
             .args(flag)
@@ -372,4 +394,25 @@ fn check_with_bumpalo_and_only_heap_is_a_usage_error_before_any_file() {
             "--allocator bumpalo runs the strategies with bump buffers",
         ));
     assert!(!junit.exists());
+}
+
+#[test]
+fn layout_draws_each_chunk_as_a_strip() {
+    day23()
+        .args([
+            "-i",
+            "inputs/example.txt",
+            "-s",
+            "leaky",
+            "--allocator",
+            "bumpalo",
+        ])
+        .args(["--layout", "--max-rounds", "1", "--width", "40"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Round 1 memuse: 1408 (live 304; main chunks 448 + 960)\nmain.0 [",
+        ))
+        .stdout(predicate::str::contains("] 368 / 448 B\nmain.1 ["))
+        .stdout(predicate::str::contains("] 304 / 960 B\n"));
 }
