@@ -416,3 +416,46 @@ fn layout_draws_each_chunk_as_a_strip() {
         .stdout(predicate::str::contains("] 368 / 448 B\nmain.1 ["))
         .stdout(predicate::str::contains("] 304 / 960 B\n"));
 }
+
+#[test]
+fn the_table_lists_each_runs_chunks_after_its_last_round() {
+    let input = read("example.txt");
+    let (rounds, _) = checked(
+        &PingPong::new(BumpArena::new("a", BIG), BumpArena::new("b", BIG)),
+        CellKind::HashSet,
+        &input,
+    );
+    let end = rounds.last().unwrap();
+    let list = |i: usize| {
+        let sizes: Vec<String> = end.buffers[i]
+            .chunks
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        sizes.join(" + ")
+    };
+    day23()
+        .args([
+            "-i",
+            "inputs/example.txt",
+            "-s",
+            "pingpong,heap",
+            "--allocator",
+            "bumpalo",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "oldest first:\n  pingpong: a {}; b {}\n",
+            list(0),
+            list(1)
+        )))
+        .stdout(predicate::str::contains("  heap:").not());
+    let zig = day23()
+        .args(["-i", "inputs/example.txt", "-s", "all"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(zig.stdout).unwrap().contains("bumpalo"));
+}
