@@ -429,7 +429,7 @@ unsafe impl Allocator for BumpArena {
         let result = unsafe { (&*self.bump.borrow()).grow(ptr, old_layout, new_layout) };
         match result {
             Ok(block) => {
-                let live = self.live_bytes.get() - old_layout.size();
+                let live = self.live_bytes.get().saturating_sub(old_layout.size());
                 self.live_bytes.set(live + new_layout.size());
                 self.moved(ptr, block, new_layout.size(), before, used);
                 Ok(block)
@@ -452,7 +452,7 @@ unsafe impl Allocator for BumpArena {
         // SAFETY: the caller's contract, which is bumpalo's.
         let result = unsafe { (&*self.bump.borrow()).shrink(ptr, old_layout, new_layout) };
         if let Ok(block) = result {
-            let live = self.live_bytes.get() - old_layout.size();
+            let live = self.live_bytes.get().saturating_sub(old_layout.size());
             self.live_bytes.set(live + new_layout.size());
             self.moved(ptr, block, new_layout.size(), before, used);
         }
