@@ -275,8 +275,8 @@ pub struct SolveArgs {
     /// arenas) and reuse on a bumpalo::Bump per buffer, which takes chunks
     /// from the heap, each about twice the last, capped at --buffer-size
     /// (set_allocation_limit); heap runs as it does. Each round then shows
-    /// the bytes taken from the heap, the live bytes and the chunks (--layout:
-    /// a strip per chunk); --trace and --report are Zig's only.
+    /// the bytes taken from the heap, the live bytes and the chunks (--layout
+    /// and --report: a strip per chunk); --trace is Zig's only.
     #[arg(long, value_enum, value_name = "ALLOCATOR", default_value = "zig")]
     pub allocator: AllocatorKind,
 

@@ -141,9 +141,8 @@ impl Plan {
 }
 
 /// Why `--allocator bumpalo` cannot run with these flags, if it cannot:
-/// nothing to run it on (only the heap strategy), or an output made for
-/// Zig's allocator alone (its trace; the report page, which draws one strip
-/// per buffer).
+/// nothing to run it on (only the heap strategy), or `--trace`, which
+/// records Zig's allocator events.
 fn bumpalo_refusal(args: &SolveArgs, strategies: &[StrategyKind]) -> Option<String> {
     if args.allocator != AllocatorKind::Bumpalo {
         return None;
@@ -155,20 +154,10 @@ fn bumpalo_refusal(args: &SolveArgs, strategies: &[StrategyKind]) -> Option<Stri
                 .to_owned(),
         );
     }
-    let zig_only = [
-        (
-            args.trace.is_some(),
-            "--trace records Zig's allocator events",
-        ),
-        (
-            args.report.is_some(),
-            "--report draws Zig's buffers block by block",
-        ),
-    ];
-    zig_only.iter().find(|(asked, _)| *asked).map(|(_, why)| {
-        format!(
-            "{why}: not available with --allocator bumpalo, whose figures are in the round lines, --layout,\n\
-             --format json and csv, and the summary table; drop the flag or use --allocator zig."
-        )
+    args.trace.is_some().then(|| {
+        "--trace records Zig's allocator events: not available with --allocator bumpalo, whose\n\
+         figures are in the round lines, --layout, --report, --format json and csv, and the\n\
+         summary table; drop --trace or use --allocator zig."
+            .to_owned()
     })
 }
