@@ -17,7 +17,10 @@
 //! * Live bytes, allocation counts and peaks, which bumpalo does not keep.
 //! * The chunks, each one's size, read from bumpalo's own
 //!   `allocated_bytes` as it grows (a new chunk adds exactly its size,
-//!   `new_chunk`), checked against `iter_allocated_chunks` in the tests.
+//!   `new_chunk`), checked against `iter_allocated_chunks` in the tests;
+//!   and each chunk's blocks for the layout pictures ([`ChunkLayout`]),
+//!   placed from bumpalo's bump pointers (`iter_allocated_chunks_raw`:
+//!   addresses only, nothing read through them).
 //! * When the cap refuses a new chunk, the chunk sizes bumpalo tried
 //!   ([`ChunkRequest`]), computed the way `alloc_layout_slow` and
 //!   `new_chunk_memory_details` compute them (bumpalo does not return them).
