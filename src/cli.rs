@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::alloc::AllocatorKind;
 pub use crate::cells::CellKind;
 pub use crate::export::Format;
 pub use crate::strategy::StrategyKind;
@@ -152,6 +153,20 @@ pub struct CheckArgs {
     )]
     pub cells: Vec<CellsArg>,
 
+    /// The bump allocators to run each strategy on: zig, bumpalo, a
+    /// comma-separated list, or all.
+    ///
+    /// Under bumpalo the heap strategy is left out (it is the same run under
+    /// either allocator).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "ALLOCATOR[,...]",
+        value_delimiter = ',',
+        default_value = "zig"
+    )]
+    pub allocator: Vec<AllocatorArg>,
+
     /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
     ///
     /// A run whose buffer runs out before an answer reports it as out of
@@ -186,6 +201,12 @@ impl CheckArgs {
     #[must_use]
     pub fn cells(&self) -> Vec<CellKind> {
         expand(&self.cells)
+    }
+
+    /// The allocators asked for, in order, each once.
+    #[must_use]
+    pub fn allocators(&self) -> Vec<AllocatorKind> {
+        expand(&self.allocator)
     }
 }
 
@@ -246,6 +267,18 @@ pub struct SolveArgs {
         value_parser = parse_buffer_size
     )]
     pub buffer_size: usize,
+
+    /// The bump allocator behind the buffers: Zig's FixedBufferAllocator (the
+    /// write-up's) or Rust's bumpalo.
+    ///
+    /// bumpalo runs leaky, tempcopy (a reset per round), pingpong (two
+    /// arenas) and reuse on a bumpalo::Bump per buffer, which takes chunks
+    /// from the heap, each about twice the last, capped at --buffer-size
+    /// (set_allocation_limit); heap runs as it does. Each round then shows
+    /// the bytes taken from the heap, the live bytes and the chunks (--layout
+    /// and --report: a strip per chunk); --trace is Zig's only.
+    #[arg(long, value_enum, value_name = "ALLOCATOR", default_value = "zig")]
+    pub allocator: AllocatorKind,
 
     /// Runs of a comparison at a time, each on its own thread and buffers
     /// (default: the available cores).
@@ -390,6 +423,9 @@ pub type StrategyArg = OneOrAll<StrategyKind>;
 /// One value of `--cells`.
 pub type CellsArg = OneOrAll<CellKind>;
 
+/// One value of `check --allocator`.
+pub type AllocatorArg = OneOrAll<AllocatorKind>;
+
 /// The items asked for, in order, each once (`all` is every item in the
 /// order `--help` lists them).
 fn expand<T: ValueEnum + Copy + PartialEq>(args: &[OneOrAll<T>]) -> Vec<T> {
@@ -445,6 +481,11 @@ one_or_all_values!(
     CellKind,
     CELLS_ARGS,
     "Every cell kind above, one after another"
+);
+one_or_all_values!(
+    AllocatorKind,
+    ALLOCATOR_ARGS,
+    "Every allocator above, one after another"
 );
 
 /// Options of `generate`.

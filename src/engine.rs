@@ -141,18 +141,28 @@ impl<S: Strategy, C: Generation> Snapshot for State<'_, S, C> {
     }
 
     fn layouts(&self) -> Vec<BufferLayout> {
-        self.strategy
-            .buffers()
-            .iter()
-            .filter_map(|b| {
-                Some(BufferLayout {
+        let mut layouts = Vec::new();
+        for b in self.strategy.buffers() {
+            if let Some(chunks) = b.chunk_layouts() {
+                // bumpalo: each chunk a strip of its own.
+                layouts.extend(chunks.into_iter().enumerate().map(|(i, c)| BufferLayout {
                     name: b.name(),
-                    capacity_bytes: b.capacity()?,
+                    capacity_bytes: c.size,
+                    end_index: c.used,
+                    blocks: c.blocks,
+                    chunk: Some(i),
+                }));
+            } else if let Some(capacity_bytes) = b.capacity() {
+                layouts.push(BufferLayout {
+                    name: b.name(),
+                    capacity_bytes,
                     end_index: b.in_use(),
                     blocks: b.blocks(),
-                })
-            })
-            .collect()
+                    chunk: None,
+                });
+            }
+        }
+        layouts
     }
 }
 
@@ -168,6 +178,7 @@ fn round_stats<S: Strategy>(strategy: &S, round: usize, elves_moved: usize) -> R
                 bytes_in_use: b.in_use(),
                 live_bytes: stats.live_bytes,
                 peak_bytes: stats.window_peak_bytes,
+                chunks: b.chunks(),
             }
         })
         .collect();
@@ -228,8 +239,12 @@ where
             requested: failed.requested,
             padding: memory.padding(failed.align),
             what,
+            chunk: memory.failed_chunk(),
         };
-        SolveError::OutOfMemory { error, reached }
+        SolveError::OutOfMemory {
+            error: Box::new(error),
+            reached,
+        }
     };
     let cells_oom =
         |round, memory, e: AllocFailure, reached| out_of_memory(round, memory, e, C::WHAT, reached);

@@ -2,15 +2,17 @@
 //!
 //! Library errors are typed; the binary adds context (paths) with `anyhow`.
 
+use crate::alloc::ChunkRequest;
 use crate::answers::Answers;
 use crate::grid::ParseError;
 
 /// A buffer ran out of memory.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "strategy {strategy}: buffer '{buffer}' of {capacity} bytes exhausted in round {round} while allocating {what}: {in_use} bytes in use, {requested} more requested{padding}{hint}",
+    "strategy {strategy}: buffer '{buffer}' of {capacity} bytes exhausted in round {round} while allocating {what}: {in_use} bytes in use, {requested} more requested{padding}{chunk}{hint}",
     padding = padding_note(*padding),
-    hint = hint(strategy, *capacity, in_use.saturating_add(*padding), *requested)
+    chunk = chunk_note(chunk.as_ref()),
+    hint = hint(strategy, *capacity, in_use.saturating_add(*padding), *requested, chunk.map_or(*requested, |c| c.smallest))
 )]
 pub struct OutOfMemory {
     /// The strategy's name.
@@ -31,6 +33,18 @@ pub struct OutOfMemory {
     pub padding: usize,
     /// What was being allocated (`the input`, `the elf set`).
     pub what: &'static str,
+    /// `--allocator bumpalo`: the new chunk it needed, which the cap
+    /// (`--buffer-size`) refused; `in_use` is then its `allocated_bytes`.
+    pub chunk: Option<ChunkRequest>,
+}
+
+fn chunk_note(chunk: Option<&ChunkRequest>) -> String {
+    chunk.map_or_else(String::new, |c| {
+        format!(
+            "; bumpalo needed a new chunk of {} bytes (at least {}) from the heap, with {} left under the cap",
+            c.first, c.smallest, c.remaining
+        )
+    })
 }
 
 fn padding_note(padding: usize) -> String {
@@ -41,14 +55,16 @@ fn padding_note(padding: usize) -> String {
     }
 }
 
-fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize) -> String {
+/// The hint after the message; `on_top` is what must fit on top of `in_use`:
+/// `requested`, or under bumpalo the smallest chunk it would take.
+fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize, on_top: usize) -> String {
     if strategy == "leaky" {
         return format!(
             "; leaky keeps every old set, so each round adds {requested} bytes: try --strategy pingpong, which reclaims them, or a larger --buffer-size"
         );
     }
     let needed = in_use
-        .saturating_add(requested)
+        .saturating_add(on_top)
         .max(capacity.saturating_add(1));
     format!(
         "; try --buffer-size {} or larger",
@@ -67,7 +83,7 @@ pub enum SolveError {
     OutOfMemory {
         /// What ran out.
         #[source]
-        error: OutOfMemory,
+        error: Box<OutOfMemory>,
         /// The answers found before it ran out.
         reached: Answers,
     },

@@ -39,6 +39,11 @@ pub struct BufferRound {
     pub live_bytes: usize,
     /// The most bytes in use at any moment during the round.
     pub peak_bytes: usize,
+    /// `--allocator bumpalo`: each chunk's size in bytes (without bumpalo's
+    /// footer), oldest first; their sum is `bytes_in_use`. Absent for Zig's
+    /// buffers and the heap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<Vec<usize>>,
 }
 
 /// One completed round (round 0: right after parsing).
@@ -69,6 +74,12 @@ pub struct BufferLayout {
     pub end_index: usize,
     /// The blocks below `end_index`, in address order.
     pub blocks: Vec<Block>,
+    /// `--allocator bumpalo`: which of the buffer's chunks this is (0: the
+    /// oldest); `capacity_bytes` is then the chunk's size, `end_index` the
+    /// bytes bumped in it, and offsets count from the chunk's end, where
+    /// bumpalo starts. Absent for Zig's buffers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<usize>,
 }
 
 /// How one strategy's run ended.
@@ -441,6 +452,7 @@ mod tests {
                     bytes_in_use: p,
                     live_bytes: 304,
                     peak_bytes: p,
+                    chunks: None,
                 }],
             })
             .collect()

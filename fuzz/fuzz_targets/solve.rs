@@ -18,13 +18,17 @@
 //! its one live set in the buffer the round wrote to, tempcopy's set stays
 //! put in `main`, reuse's two sets stay put in `main` while they hold hash
 //! tables, the heap counts live bytes).
+//!
+//! Every strategy but heap then runs again on bumpalo arenas capped at the
+//! same size (`--allocator bumpalo`): the same elves, and the answers or an
+//! out-of-memory error that names a chunk larger than what the cap left.
 #![no_main]
 
 use core::mem::MaybeUninit;
 
 use arbitrary::Arbitrary;
 use clap::ValueEnum;
-use day23::alloc::FixedBufferAllocator;
+use day23::alloc::{BumpArena, FixedBufferAllocator};
 use day23::cells::CellKind;
 use day23::engine::{Limits, Snapshot, solve_cells};
 use day23::error::SolveError;
@@ -427,4 +431,57 @@ fuzz_target!(|case: Case| {
         }
         Err(e) => panic!("unexpected error {e:?}"),
     }
+
+    // The same case on bumpalo (`--allocator bumpalo`), capped at `size`:
+    // the reference's elves every round, and either its answers or a clean
+    // out-of-memory error naming a chunk that does not fit under the cap.
+    if kind != HEAP {
+        let bump = run_bumpalo(kind, cells, size, &input, &limits);
+        for (r, stats) in bump.rounds.iter().enumerate() {
+            assert_eq!(
+                bump.elves[r],
+                sorted(&reference.elves[r]),
+                "bumpalo: elves after round {r}"
+            );
+            assert_eq!(stats.elves_moved, reference.moved[r]);
+            assert!(
+                stats.bytes_in_use <= size.max(1) * 2,
+                "bumpalo: over the caps: {stats:?}"
+            );
+        }
+        match bump.result {
+            Ok(got) => {
+                assert_eq!(bump.rounds.len(), reference.elves.len());
+                assert_eq!(got, answers(*reference.answers.last().unwrap()));
+            }
+            Err(SolveError::OutOfMemory { error, reached }) => {
+                let r = error.round;
+                assert_eq!(r, bump.rounds.len());
+                assert_eq!(reached, answers(reference.answers[r.saturating_sub(1)]));
+                assert!(error.in_use <= size);
+                let chunk = error.chunk.expect("bumpalo names the chunk it needed");
+                assert!(
+                    chunk.smallest > chunk.remaining && chunk.first >= chunk.smallest,
+                    "{error}"
+                );
+            }
+            Err(e) => panic!("bumpalo: unexpected error {e:?}"),
+        }
+    }
 });
+
+/// A run of strategy `kind` on bumpalo arenas capped at `size` bytes each.
+fn run_bumpalo(kind: u8, cells: CellKind, size: usize, input: &[u8], limits: &Limits) -> Run {
+    let bump = |name| BumpArena::new(name, size);
+    match kind {
+        LEAKY => run_on(&Leaky::new(bump("main")), cells, input, limits),
+        TEMPCOPY => run_on(
+            &TempCopy::new(bump("main"), bump("temp")),
+            cells,
+            input,
+            limits,
+        ),
+        PINGPONG => run_on(&PingPong::new(bump("a"), bump("b")), cells, input, limits),
+        _ => run_on(&Reuse::new(bump("main")), cells, input, limits),
+    }
+}

@@ -67,8 +67,10 @@
 //! assert_sync::<day23::alloc::FixedBufferAllocator<'static>>();
 //! ```
 
+mod bump;
 mod counting;
 mod heap_buffers;
+mod kind;
 mod size;
 #[cfg(feature = "cli")]
 mod stack;
@@ -82,8 +84,10 @@ use std::rc::Rc;
 
 pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
+pub use bump::{BumpArena, ChunkLayout, ChunkRequest};
 pub use counting::Counting;
 pub use heap_buffers::{HeapBufferError, with_heap_buffers};
+pub use kind::AllocatorKind;
 pub use size::{BUFFER_ALIGN, parse_size};
 #[cfg(feature = "cli")]
 pub use stack::{
@@ -112,6 +116,43 @@ pub trait Arena: Allocator {
     /// get in front of it if it were allocated now (0 for the heap).
     fn padding(&self, _align: usize) -> usize {
         0
+    }
+    /// Each chunk's size, oldest first, for an allocator that takes chunks
+    /// from the heap (bumpalo); `None` for the others.
+    fn chunks(&self) -> Option<Vec<usize>> {
+        None
+    }
+    /// Each chunk with its blocks, oldest first (bumpalo); `None` for the
+    /// others, whose [`Arena::blocks`] are the buffer's.
+    fn chunk_layouts(&self) -> Option<Vec<ChunkLayout>> {
+        None
+    }
+    /// The chunk the last refused request needed (bumpalo, at its cap).
+    fn failed_chunk(&self) -> Option<ChunkRequest> {
+        None
+    }
+}
+
+/// A buffer that can be emptied in one go through a shared reference, when
+/// nothing in it is live (tempcopy's `temp`).
+pub trait Reset {
+    /// Empties the buffer.
+    ///
+    /// # Errors
+    ///
+    /// [`ResetError`] when blocks are still live; nothing changes then.
+    fn try_reset(&self) -> Result<(), ResetError>;
+}
+
+impl Reset for FixedBufferAllocator<'_> {
+    fn try_reset(&self) -> Result<(), ResetError> {
+        FixedBufferAllocator::try_reset(self)
+    }
+}
+
+impl Reset for BumpArena {
+    fn try_reset(&self) -> Result<(), ResetError> {
+        BumpArena::try_reset(self)
     }
 }
 

@@ -176,6 +176,12 @@ impl LayoutRun {
         };
         let span = pictures.iter().map(|(_, l)| l.end_index).max().unwrap_or(0);
         for (label, l) in &pictures {
+            // A bumpalo chunk is drawn whole: chunks differ in size.
+            let span = if l.chunk.is_some() {
+                l.capacity_bytes
+            } else {
+                span
+            };
             out.line(format_args!(
                 "{}",
                 layout::labelled_line(label, l, options.width, span)

@@ -14,7 +14,7 @@ use anyhow::{Result, bail};
 use super::ExitCode;
 use super::eprint_line;
 use super::layout::{LayoutOptions, layout_width};
-use crate::cli::{CellKind, Format, SolveArgs, StrategyKind};
+use crate::cli::{AllocatorKind, CellKind, Format, SolveArgs, StrategyKind};
 use crate::engine::Limits;
 use crate::input::display_name;
 use crate::runner::RunOptions;
@@ -75,6 +75,10 @@ impl Plan {
             return Ok(Err(ExitCode::Usage));
         }
         let strategies = args.strategies();
+        if let Some(refusal) = bumpalo_refusal(args, &strategies) {
+            eprint_line(format_args!("day23: {refusal}"));
+            return Ok(Err(ExitCode::Usage));
+        }
         let cells = args.cells();
         let single = strategies.len() == 1 && cells.len() == 1;
         // Every strategy with every kind of cells; a label says which when both run.
@@ -123,6 +127,7 @@ impl Plan {
             },
             trace: args.trace.is_some(),
             cells: CellKind::HashSet,
+            allocator: args.allocator,
         };
         Ok(Ok(Self {
             input: path.clone(),
@@ -133,4 +138,26 @@ impl Plan {
             jobs: args.jobs.map(usize::from),
         }))
     }
+}
+
+/// Why `--allocator bumpalo` cannot run with these flags, if it cannot:
+/// nothing to run it on (only the heap strategy), or `--trace`, which
+/// records Zig's allocator events.
+fn bumpalo_refusal(args: &SolveArgs, strategies: &[StrategyKind]) -> Option<String> {
+    if args.allocator != AllocatorKind::Bumpalo {
+        return None;
+    }
+    if strategies.iter().all(|&s| s == StrategyKind::Heap) {
+        return Some(
+            "--allocator bumpalo runs the strategies with bump buffers (leaky, tempcopy, pingpong, reuse);\n\
+             --strategy heap uses the global heap under either allocator: add one of them, or drop --allocator."
+                .to_owned(),
+        );
+    }
+    args.trace.is_some().then(|| {
+        "--trace records Zig's allocator events: not available with --allocator bumpalo, whose\n\
+         figures are in the round lines, --layout, --report, --format json and csv, and the\n\
+         summary table; drop --trace or use --allocator zig."
+            .to_owned()
+    })
 }

@@ -51,7 +51,9 @@ impl<W: Write> RoundPrinter<W> {
     }
 }
 
-/// `Round <i> memuse: <N>`, then per buffer `(a 36880 + b 0)` when there are two.
+/// `Round <i> memuse: <N>`, then per buffer `(a 36880 + b 0)` when there are two;
+/// under bumpalo, `(live <L>; main chunks 448 + 960)`: live bytes and each
+/// buffer's chunks.
 #[must_use]
 pub fn round_line(stats: &RoundStats) -> String {
     RoundLine(stats).to_string()
@@ -66,6 +68,23 @@ impl std::fmt::Display for RoundLine<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let stats = self.0;
         write!(f, "Round {} memuse: {}", stats.round, stats.bytes_in_use)?;
+        if stats.buffers.iter().any(|b| b.chunks.is_some()) {
+            // bumpalo: bytes taken from the heap, then what is live and
+            // every buffer's chunks.
+            write!(f, " (live {}", stats.live_bytes)?;
+            for b in &stats.buffers {
+                write!(f, "; {} chunks", b.name)?;
+                let chunks = b.chunks.as_deref().unwrap_or_default();
+                if chunks.is_empty() {
+                    f.write_str(" none")?;
+                }
+                for (i, c) in chunks.iter().enumerate() {
+                    let sep = if i == 0 { " " } else { " + " };
+                    write!(f, "{sep}{c}")?;
+                }
+            }
+            return f.write_str(")");
+        }
         if stats.buffers.len() > 1 {
             for (i, b) in stats.buffers.iter().enumerate() {
                 let sep = if i == 0 { " (" } else { " + " };

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 pub use self::manifest::{Entry, Manifest};
-use crate::cli::{CellKind, CheckArgs, ExitCode, StrategyKind};
+use crate::cli::{AllocatorKind, CellKind, CheckArgs, ExitCode, StrategyKind};
 use crate::color::{self, Colors};
 use crate::engine::{Limits, PART1_ROUNDS, Snapshot};
 use crate::error::{OutOfMemory, SolveError};
@@ -52,13 +52,20 @@ pub struct Job {
     pub strategy: StrategyKind,
     /// The cell kind.
     pub cells: CellKind,
+    /// The bump allocator.
+    pub allocator: AllocatorKind,
 }
 
 impl Job {
-    /// `leaky/hashset`.
+    /// `leaky/hashset`, and `/bumpalo` after it under bumpalo.
     #[must_use]
     pub fn label(&self) -> String {
-        format!("{}/{}", self.strategy.name(), self.cells.name())
+        match self.allocator {
+            AllocatorKind::Zig => format!("{}/{}", self.strategy.name(), self.cells.name()),
+            AllocatorKind::Bumpalo => {
+                format!("{}/{}/bumpalo", self.strategy.name(), self.cells.name())
+            }
+        }
     }
 }
 
@@ -196,6 +203,15 @@ impl RunCheck {
 /// A bad manifest or input, a JUnit path that cannot be created or written,
 /// a run that could not start (buffers too large for the machine).
 pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
+    let allocators = args.allocators();
+    if allocators == [AllocatorKind::Bumpalo] && args.strategies() == [StrategyKind::Heap] {
+        let _ = writeln!(
+            io::stderr(),
+            "day23: --allocator bumpalo runs the strategies with bump buffers (leaky, tempcopy, pingpong, reuse);\n\
+             --strategy heap uses the global heap under either allocator: add one of them, or drop --allocator."
+        );
+        return Ok(ExitCode::Usage);
+    }
     let junit_out = args
         .junit
         .as_ref()
@@ -209,13 +225,25 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     let (strategies, cells) = (args.strategies(), args.cells());
     let mut jobs = Vec::new();
     for input in 0..manifest.entries.len() {
-        for &cells in &cells {
-            for &strategy in &strategies {
-                jobs.push(Job {
-                    input,
-                    strategy,
-                    cells,
-                });
+        for &allocator in &allocators {
+            for &cells in &cells {
+                for &strategy in &strategies {
+                    // heap is the same run under either allocator: once,
+                    // labelled as what it is (no bump allocator).
+                    let heap = strategy == StrategyKind::Heap;
+                    if heap
+                        && allocator == AllocatorKind::Bumpalo
+                        && allocators.contains(&AllocatorKind::Zig)
+                    {
+                        continue;
+                    }
+                    jobs.push(Job {
+                        input,
+                        strategy,
+                        cells,
+                        allocator: if heap { AllocatorKind::Zig } else { allocator },
+                    });
+                }
             }
         }
     }
@@ -223,12 +251,19 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     let threads = pool.threads.min(jobs.len());
 
     let mut out = Lines::default();
+    let allocators_note = if allocators == [AllocatorKind::Zig] {
+        String::new()
+    } else {
+        let names: Vec<&str> = allocators.iter().map(|a| a.name()).collect();
+        format!(" on {}", names.join(" and "))
+    };
     out.line(&format!(
-        "day23 check {}: {} x {} x {} = {} runs, each buffer {} bytes, {} at a time",
+        "day23 check {}: {} x {} x {}{} = {} runs, each buffer {} bytes, {} at a time",
         manifest.path.display(),
         count(manifest.entries.len(), "input"),
         count(strategies.len(), "strategy"),
         count(cells.len(), "cell kind"),
+        allocators_note,
         jobs.len(),
         thousands(args.buffer_size as u64),
         threads
@@ -375,6 +410,7 @@ fn run_job(entry: &Entry, job: Job, buffer_size: usize) -> Result<RunCheck> {
         },
         trace: false,
         cells: job.cells,
+        allocator: job.allocator,
     };
     let start = Instant::now();
     let mut observer = |_: &RoundStats, _: &dyn Snapshot| {};
@@ -382,7 +418,7 @@ fn run_job(entry: &Entry, job: Job, buffer_size: usize) -> Result<RunCheck> {
     let time = start.elapsed();
     let (found, out_of_memory) = match outcome.result {
         Ok(answers) => (answers, None),
-        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(error)),
+        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(*error)),
         Err(e @ SolveError::Parse(_)) => {
             return Err(
                 anyhow::Error::new(e).context(format!("invalid input '{}'", entry.path.display()))

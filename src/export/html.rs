@@ -17,7 +17,10 @@
 //!   `count` blocks of `len` bytes, each `gap` bytes after the previous one's
 //!   end, of kind 0 input, 1 live, 2 dead), and `frames`: for round `k`,
 //!   phase `p` and buffer `b`, the layout at `frames[(3k + p) * buffers + b]`.
-//!   Round 0 has no phases: its end stands for all three.
+//!   Round 0 has no phases: its end stands for all three. Under
+//!   `--allocator bumpalo` each buffer is one chunk (`chunk`: its number,
+//!   `capacity_bytes` the largest it was) and `sizes`, beside `frames`,
+//!   holds the chunk's size at that moment (0: no such chunk then).
 //!
 //! The summary table is the text table, as `--format text` prints it.
 
@@ -65,14 +68,18 @@ impl PageLayout {
 pub struct PageRun<'c> {
     /// Its report in the comparison.
     pub report: &'c RunReport,
-    /// Its buffers: name and capacity in bytes (none for the heap).
-    pub buffers: Vec<(&'static str, usize)>,
+    /// Its buffers: name, chunk number (bumpalo: each chunk a buffer of its
+    /// own) and capacity in bytes (none for the heap).
+    pub buffers: Vec<(&'static str, Option<usize>, usize)>,
     /// The phases' names for this strategy.
     pub phase_labels: [&'static str; 3],
     /// Each distinct layout once.
     pub layouts: Vec<PageLayout>,
     /// Per round, phase and buffer, a number in `layouts`.
     pub frames: Vec<u32>,
+    /// bumpalo: per round, phase and buffer (chunk), the chunk's size then
+    /// (0: no such chunk at that moment).
+    pub sizes: Option<Vec<usize>>,
 }
 
 /// Everything the page shows.
@@ -113,12 +120,16 @@ struct RunData<'a> {
     buffers: Vec<BufferData<'a>>,
     layouts: &'a [PageLayout],
     frames: &'a [u32],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sizes: Option<&'a [usize]>,
     rounds: Vec<[usize; 3]>,
 }
 
 #[derive(Serialize)]
 struct BufferData<'a> {
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chunk: Option<usize>,
     capacity_bytes: usize,
 }
 
@@ -185,13 +196,15 @@ impl Page<'_> {
                     buffers: run
                         .buffers
                         .iter()
-                        .map(|&(name, capacity_bytes)| BufferData {
+                        .map(|&(name, chunk, capacity_bytes)| BufferData {
                             name,
+                            chunk,
                             capacity_bytes,
                         })
                         .collect(),
                     layouts: &run.layouts,
                     frames: &run.frames,
+                    sizes: run.sizes.as_deref(),
                     rounds: r
                         .rounds
                         .iter()
@@ -254,6 +267,7 @@ mod tests {
                 block(672, 304, "set", false),
                 block(976, 304, "set", true),
             ],
+            chunk: None,
         };
         assert_eq!(
             PageLayout::of(&layout).0,

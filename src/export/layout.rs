@@ -226,7 +226,11 @@ fn line_after(prefix: String, layout: &BufferLayout, width: usize, span: usize) 
     let cap = thousands(layout.capacity_bytes as u64);
     let used = thousands(layout.end_index as u64);
     let figures = format!(" {used:>w$} / {cap} B", w = cap.len());
-    let name = format!("{prefix}{:>4} [", layout.name);
+    let name = match layout.chunk {
+        // bumpalo: the buffer's chunk, `main.0` the oldest.
+        Some(i) => format!("{prefix}{:>4}.{i} [", layout.name),
+        None => format!("{prefix}{:>4} [", layout.name),
+    };
     let cells = width
         .saturating_sub(name.chars().count() + 1 + figures.len())
         .max(10);
@@ -264,6 +268,7 @@ mod tests {
             capacity_bytes: capacity,
             end_index,
             blocks,
+            chunk: None,
         }
     }
 

@@ -286,8 +286,45 @@ impl TableExporter {
                 ),
             };
         }
+        out += &chunk_notes(c);
         out
     }
+}
+
+/// Under `--allocator bumpalo`: what bytes in use means there, and every
+/// bumpalo run's chunks after its last round (empty otherwise).
+fn chunk_notes(c: &Comparison) -> String {
+    let mut out = String::new();
+    for run in &c.strategies {
+        let Some(last) = run.rounds.last() else {
+            continue;
+        };
+        let buffers: Vec<String> = last
+            .buffers
+            .iter()
+            .filter_map(|b| {
+                let chunks = b.chunks.as_ref()?;
+                let sizes: Vec<String> = chunks.iter().map(|&n| thousands(n as u64)).collect();
+                let sizes = if sizes.is_empty() {
+                    "none".to_owned()
+                } else {
+                    sizes.join(" + ")
+                };
+                Some(format!("{} {sizes}", b.name))
+            })
+            .collect();
+        if buffers.is_empty() {
+            continue;
+        }
+        if out.is_empty() {
+            out += "bumpalo: bytes in use are the chunks taken from the heap (allocated_bytes),\n\
+                    capped at the buffer size. Buffer size needed is then enough (the same chunks\n\
+                    fit), not always the least: under a tighter cap bumpalo halves the chunks it\n\
+                    asks for. Each run's chunks after its last round, oldest first:\n";
+        }
+        let _ = writeln!(out, "  {}: {}", run.name, buffers.join("; "));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! ([`with_heap_buffers`]) and runs the strategy on this thread, over the
 //! same code as a native run ([`super::run_in`]): the figures are the CLI's.
 
-use super::{RunOptions, RunOutcome, buffer_sizes, run_in};
+use super::{RunOptions, RunOutcome, provided_buffers, run_in};
 use crate::alloc::{HeapBufferError, with_heap_buffers};
 use crate::engine::Observer;
 use crate::strategy::StrategyKind;
@@ -37,7 +37,7 @@ pub fn run_on_heap(
     observer: &mut dyn Observer,
 ) -> Result<RunOutcome, NoBuffers> {
     let size = options.buffer_size;
-    let buffers = buffer_sizes(kind, size);
+    let buffers = provided_buffers(kind, options);
     with_heap_buffers(&buffers, |bufs| {
         run_in(kind, input, options, observer, bufs)
     })
@@ -69,6 +69,7 @@ mod tests {
                         limits: Limits::default(),
                         trace: false,
                         cells,
+                        allocator: crate::alloc::AllocatorKind::Zig,
                     };
                     let mut on_heap = Vec::new();
                     let mut observer = |s: &RoundStats, _: &dyn Snapshot| on_heap.push(s.clone());

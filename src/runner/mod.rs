@@ -28,7 +28,7 @@ pub mod record;
 
 use core::mem::MaybeUninit;
 
-use crate::alloc::{FixedBufferAllocator, Trace, TraceEvent};
+use crate::alloc::{AllocatorKind, BumpArena, FixedBufferAllocator, Trace, TraceEvent};
 use crate::answers::Answers;
 use crate::cells::CellKind;
 use crate::engine::{Limits, Observer, solve_cells};
@@ -59,6 +59,8 @@ pub struct RunOptions {
     pub trace: bool,
     /// How the elves are stored.
     pub cells: CellKind,
+    /// The bump allocator behind the buffers (`--allocator`).
+    pub allocator: AllocatorKind,
 }
 
 /// Runs `kind` with `options.cells` on `input`, its buffers `bufs` (one
@@ -73,6 +75,9 @@ pub fn run_in(
     mut bufs: Vec<&mut [MaybeUninit<u8>]>,
 ) -> RunOutcome {
     let limits = options.limits;
+    if options.allocator == AllocatorKind::Bumpalo && kind != StrategyKind::Heap {
+        return run_on_bumpalo(kind, input, options, observer);
+    }
     let tracing = options.trace;
     let cells = options.cells;
     let trace = Trace::new();
@@ -109,6 +114,50 @@ pub fn run_in(
     }
 }
 
+/// Runs `kind` on `bumpalo::Bump` arenas, one per buffer, each capped at
+/// `options.buffer_size` bytes taken from the heap (no trace: the trace
+/// records Zig's allocator).
+fn run_on_bumpalo(
+    kind: StrategyKind,
+    input: &[u8],
+    options: &RunOptions,
+    observer: &mut dyn Observer,
+) -> RunOutcome {
+    let (limits, cells) = (options.limits, options.cells);
+    let bump = |name| BumpArena::new(name, options.buffer_size);
+    let result = match kind {
+        StrategyKind::Leaky => {
+            solve_cells(&Leaky::new(bump("main")), cells, input, &limits, observer)
+        }
+        StrategyKind::TempCopy => {
+            let strategy = TempCopy::new(bump("main"), bump("temp"));
+            solve_cells(&strategy, cells, input, &limits, observer)
+        }
+        StrategyKind::PingPong => {
+            let strategy = PingPong::new(bump("a"), bump("b"));
+            solve_cells(&strategy, cells, input, &limits, observer)
+        }
+        StrategyKind::Reuse => {
+            solve_cells(&Reuse::new(bump("main")), cells, input, &limits, observer)
+        }
+        StrategyKind::Heap => solve_cells(&Heap::new(), cells, input, &limits, observer),
+    };
+    RunOutcome {
+        result,
+        trace: Vec::new(),
+    }
+}
+
+/// The sizes of the buffers a run of `kind` with `options` needs provided:
+/// [`buffer_sizes`], or none when bumpalo takes its chunks from the heap.
+#[must_use]
+pub fn provided_buffers(kind: StrategyKind, options: &RunOptions) -> Vec<usize> {
+    match options.allocator {
+        AllocatorKind::Zig => buffer_sizes(kind, options.buffer_size),
+        AllocatorKind::Bumpalo => Vec::new(),
+    }
+}
+
 /// The sizes of the buffers `kind` gets, in the order [`run_in`] takes them.
 pub fn buffer_sizes(kind: StrategyKind, buffer_size: usize) -> Vec<usize> {
     match kind {
@@ -137,7 +186,7 @@ pub fn run_report(
     let (answers, ending, failure) = match result {
         Ok(answers) => (answers, Outcome::completed(&answers, &rounds), None),
         Err(SolveError::OutOfMemory { error, reached }) => {
-            (reached, Outcome::from(&error), Some(error))
+            (reached, Outcome::from(&*error), Some(*error))
         }
         Err(e) => return Err(e),
     };

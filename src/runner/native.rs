@@ -7,7 +7,7 @@
 
 use anyhow::{Context, Result};
 
-use super::{RunOptions, RunOutcome, buffer_sizes, run_in};
+use super::{RunOptions, RunOutcome, buffer_sizes, provided_buffers, run_in};
 use crate::alloc::{BUFFER_ALIGN, with_stack_buffers};
 use crate::engine::Observer;
 use crate::strategy::StrategyKind;
@@ -24,7 +24,7 @@ pub fn run_strategy(
     observer: &mut (dyn Observer + Send),
 ) -> Result<RunOutcome> {
     let size = options.buffer_size;
-    let buffers = buffer_sizes(kind, size);
+    let buffers = provided_buffers(kind, options);
     let buffers = buffers.as_slice();
     let outcome = with_stack_buffers(buffers, move |bufs| {
         run_in(kind, input, options, observer, bufs)

@@ -54,7 +54,7 @@ pub struct Moves {
 /// One run's layouts.
 #[derive(Debug, Default)]
 pub struct RunLayouts {
-    buffers: Vec<(&'static str, usize)>,
+    buffers: Vec<(&'static str, Option<usize>, usize)>,
     copies_back: bool,
     /// Each distinct layout once.
     table: Vec<PageLayout>,
@@ -63,9 +63,82 @@ pub struct RunLayouts {
     frames: Vec<u32>,
     /// The current round's phases, until the round completes.
     pending: Vec<u32>,
+    /// `--allocator bumpalo`: its buffers are chunks, as many as there are
+    /// at each moment; they become `buffers` and `frames` at the end.
+    chunked: bool,
+    /// bumpalo: per round and phase, each chunk as (buffer, chunk, size,
+    /// number in `table`).
+    chunk_frames: Vec<ChunkFrame>,
+    /// bumpalo: the current round's phases, until the round completes.
+    pending_chunks: Vec<ChunkFrame>,
+    /// bumpalo: per round, phase and chunk slot, the chunk's size (0: no such
+    /// chunk then).
+    sizes: Option<Vec<usize>>,
 }
 
+/// bumpalo: one moment's chunks, as (buffer, chunk, size, layout number).
+type ChunkFrame = Vec<(&'static str, usize, usize, u32)>;
+
 impl RunLayouts {
+    fn chunk_frame(&mut self, layouts: &[BufferLayout]) -> ChunkFrame {
+        layouts
+            .iter()
+            .map(|l| {
+                (
+                    l.name,
+                    l.chunk.unwrap_or(0),
+                    l.capacity_bytes,
+                    self.intern(l),
+                )
+            })
+            .collect()
+    }
+
+    /// bumpalo: turns the chunks of every moment into fixed slots (buffer
+    /// and chunk number, in order of first appearance), each moment's
+    /// missing chunks an empty layout of size 0.
+    fn settle_chunks(&mut self) {
+        if !self.chunked {
+            return;
+        }
+        let mut slots: Vec<(&'static str, usize, usize)> = Vec::new();
+        for &(name, chunk, size, _) in self.chunk_frames.iter().flatten() {
+            match slots.iter_mut().find(|s| s.0 == name && s.1 == chunk) {
+                Some(slot) => slot.2 = slot.2.max(size),
+                None => slots.push((name, chunk, size)),
+            }
+        }
+        slots.sort_by_key(|&(name, chunk, _)| {
+            let first = self
+                .chunk_frames
+                .iter()
+                .flatten()
+                .position(|f| f.0 == name)
+                .unwrap_or(usize::MAX);
+            (first, chunk)
+        });
+        let empty = self.intern(&BufferLayout {
+            name: "",
+            capacity_bytes: 0,
+            end_index: 0,
+            blocks: Vec::new(),
+            chunk: None,
+        });
+        let mut sizes = Vec::new();
+        for frame in &self.chunk_frames {
+            for &(name, chunk, _) in &slots {
+                let found = frame.iter().find(|f| f.0 == name && f.1 == chunk);
+                self.frames.push(found.map_or(empty, |f| f.3));
+                sizes.push(found.map_or(0, |f| f.2));
+            }
+        }
+        self.buffers = slots
+            .into_iter()
+            .map(|(name, chunk, size)| (name, Some(chunk), size))
+            .collect();
+        self.sizes = Some(sizes);
+    }
+
     fn intern(&mut self, layout: &BufferLayout) -> u32 {
         let page = PageLayout::of(layout);
         if let Some(&i) = self.index.get(&page) {
@@ -109,12 +182,16 @@ impl ReportSink {
             .strategies
             .iter()
             .zip(self.runs)
-            .map(|(report, layouts)| PageRun {
-                report,
-                buffers: layouts.buffers,
-                phase_labels: Phase::ALL.map(|p| p.label(layouts.copies_back)),
-                layouts: layouts.table,
-                frames: layouts.frames,
+            .map(|(report, mut layouts)| {
+                layouts.settle_chunks();
+                PageRun {
+                    report,
+                    buffers: layouts.buffers,
+                    phase_labels: Phase::ALL.map(|p| p.label(layouts.copies_back)),
+                    layouts: layouts.table,
+                    frames: layouts.frames,
+                    sizes: layouts.sizes,
+                }
             })
             .collect();
         Ok(Page {
@@ -180,7 +257,13 @@ impl ReportRun<'_> {
     /// [`Phase::ALL`]'s order).
     pub fn phase(&mut self, snapshot: &dyn Snapshot) {
         let run = &mut self.layouts;
-        for l in snapshot.layouts() {
+        let layouts = snapshot.layouts();
+        if run.chunked {
+            let frame = run.chunk_frame(&layouts);
+            run.pending_chunks.push(frame);
+            return;
+        }
+        for l in layouts {
             let i = run.intern(&l);
             run.pending.push(i);
         }
@@ -190,8 +273,25 @@ impl ReportRun<'_> {
     pub fn round(&mut self, round: usize, snapshot: &dyn Snapshot) {
         let layouts = snapshot.layouts();
         let run = &mut self.layouts;
-        if round == 0 {
-            run.buffers = layouts.iter().map(|l| (l.name, l.capacity_bytes)).collect();
+        if round == 0 && layouts.iter().any(|l| l.chunk.is_some()) {
+            run.chunked = true;
+        }
+        if run.chunked {
+            if round == 0 {
+                // Round 0 has no phases: its end, three times.
+                let end = run.chunk_frame(&layouts);
+                for _ in Phase::ALL {
+                    run.chunk_frames.push(end.clone());
+                }
+            } else {
+                let pending = std::mem::take(&mut run.pending_chunks);
+                run.chunk_frames.extend(pending);
+            }
+        } else if round == 0 {
+            run.buffers = layouts
+                .iter()
+                .map(|l| (l.name, None, l.capacity_bytes))
+                .collect();
             // Round 0 has no phases: its end, three times.
             let end: Vec<u32> = layouts.iter().map(|l| run.intern(l)).collect();
             for _ in Phase::ALL {

@@ -6,24 +6,24 @@
 //! `end_index` climbs by one set per round until the buffer runs out.
 
 use super::Strategy;
-use crate::alloc::FixedBufferAllocator;
+use crate::alloc::Arena;
 
 /// One buffer, `main`, for everything.
 #[derive(Debug)]
-pub struct Leaky<'buf> {
-    buffers: [FixedBufferAllocator<'buf>; 1],
+pub struct Leaky<M> {
+    buffers: [M; 1],
 }
 
-impl<'buf> Leaky<'buf> {
+impl<M: Arena> Leaky<M> {
     /// The strategy over `main`.
     #[must_use]
-    pub fn new(main: FixedBufferAllocator<'buf>) -> Self {
+    pub fn new(main: M) -> Self {
         Self { buffers: [main] }
     }
 }
 
-impl<'buf> Strategy for Leaky<'buf> {
-    type Memory = FixedBufferAllocator<'buf>;
+impl<M: Arena> Strategy for Leaky<M> {
+    type Memory = M;
     const NAME: &'static str = "leaky";
 
     fn buffers(&self) -> &[Self::Memory] {

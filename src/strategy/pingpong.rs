@@ -6,24 +6,24 @@
 //! round after next.
 
 use super::Strategy;
-use crate::alloc::FixedBufferAllocator;
+use crate::alloc::Arena;
 
 /// Buffers `a` and `b`, alternating.
 #[derive(Debug)]
-pub struct PingPong<'buf> {
-    buffers: [FixedBufferAllocator<'buf>; 2],
+pub struct PingPong<M> {
+    buffers: [M; 2],
 }
 
-impl<'buf> PingPong<'buf> {
+impl<M: Arena> PingPong<M> {
     /// The strategy over `a` (input and first set) and `b`.
     #[must_use]
-    pub fn new(a: FixedBufferAllocator<'buf>, b: FixedBufferAllocator<'buf>) -> Self {
+    pub fn new(a: M, b: M) -> Self {
         Self { buffers: [a, b] }
     }
 }
 
-impl<'buf> Strategy for PingPong<'buf> {
-    type Memory = FixedBufferAllocator<'buf>;
+impl<M: Arena> Strategy for PingPong<M> {
+    type Memory = M;
     const NAME: &'static str = "pingpong";
 
     fn buffers(&self) -> &[Self::Memory] {

@@ -10,24 +10,24 @@
 //! sets, no copy.
 
 use super::Strategy;
-use crate::alloc::FixedBufferAllocator;
+use crate::alloc::Arena;
 
 /// One buffer, `main`, holding the input, the set and the spare.
 #[derive(Debug)]
-pub struct Reuse<'buf> {
-    buffers: [FixedBufferAllocator<'buf>; 1],
+pub struct Reuse<M> {
+    buffers: [M; 1],
 }
 
-impl<'buf> Reuse<'buf> {
+impl<M: Arena> Reuse<M> {
     /// The strategy over `main`.
     #[must_use]
-    pub fn new(main: FixedBufferAllocator<'buf>) -> Self {
+    pub fn new(main: M) -> Self {
         Self { buffers: [main] }
     }
 }
 
-impl<'buf> Strategy for Reuse<'buf> {
-    type Memory = FixedBufferAllocator<'buf>;
+impl<M: Arena> Strategy for Reuse<M> {
+    type Memory = M;
     const NAME: &'static str = "reuse";
     const REUSES_SPARE: bool = true;
 

@@ -11,26 +11,26 @@
 //! `temp` holds exactly one set: the write-up's `new_cells memuse`.
 
 use super::Strategy;
-use crate::alloc::{FixedBufferAllocator, ResetError};
+use crate::alloc::{Arena, Reset, ResetError};
 
 /// The grid in `main`, each round's new set in `temp`.
 #[derive(Debug)]
-pub struct TempCopy<'buf> {
-    buffers: [FixedBufferAllocator<'buf>; 2],
+pub struct TempCopy<M> {
+    buffers: [M; 2],
 }
 
-impl<'buf> TempCopy<'buf> {
+impl<M: Arena> TempCopy<M> {
     /// The strategy over `main` and `temp`.
     #[must_use]
-    pub fn new(main: FixedBufferAllocator<'buf>, temp: FixedBufferAllocator<'buf>) -> Self {
+    pub fn new(main: M, temp: M) -> Self {
         Self {
             buffers: [main, temp],
         }
     }
 }
 
-impl<'buf> Strategy for TempCopy<'buf> {
-    type Memory = FixedBufferAllocator<'buf>;
+impl<M: Arena + Reset> Strategy for TempCopy<M> {
+    type Memory = M;
     const NAME: &'static str = "tempcopy";
     const COPIES_BACK: bool = true;
 

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use day23::alloc::AllocatorKind;
 use day23::app::{RunOptions, run_strategy};
 use day23::cli::{CellKind, StrategyKind};
 use day23::engine::{Limits, Snapshot};
@@ -90,6 +91,7 @@ pub fn record_cells(
         },
         trace: false,
         cells,
+        allocator: AllocatorKind::Zig,
     };
     let mut observer = |stats: &RoundStats, snapshot: &dyn Snapshot| {
         rounds.push(stats.clone());

@@ -2,6 +2,7 @@
 #![cfg(not(miri))]
 
 mod answers;
+mod bumpalo;
 mod check;
 mod cli;
 mod common;

@@ -3,6 +3,7 @@
 
 use core::mem::MaybeUninit;
 
+use day23::alloc::AllocatorKind;
 use day23::alloc::FixedBufferAllocator;
 use day23::cli::StrategyKind;
 use day23::grid::parse;
@@ -139,6 +140,7 @@ fn reuse_holds_two_sets_in_main_from_round_0_and_never_allocates_again() {
                 limits: Limits::default(),
                 trace: false,
                 cells,
+                allocator: AllocatorKind::Zig,
             };
             let outcome =
                 run_strategy(StrategyKind::Reuse, &input, &options, &mut observer).unwrap();
@@ -300,6 +302,7 @@ fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
         },
         trace: false,
         cells: day23::cli::CellKind::HashSet,
+        allocator: AllocatorKind::Zig,
     };
     let mut observer = |s: &day23::report::RoundStats, _: &dyn day23::engine::Snapshot| {
         first.get_or_insert(s.bytes_in_use);

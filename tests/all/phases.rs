@@ -2,6 +2,7 @@
 //! `alloc` and `swap` moments, drawn from the allocator's block list, agree
 //! with the round figures the engine reports.
 
+use day23::alloc::AllocatorKind;
 use day23::app::{RunOptions, run_strategy};
 use day23::cli::{CellKind, StrategyKind};
 use day23::engine::{Limits, Observer, Phase, Snapshot};
@@ -129,6 +130,7 @@ fn phase_events_agree_with_the_round_figures_for_every_strategy_and_cells() {
                 limits: Limits::default(),
                 trace: false,
                 cells,
+                allocator: AllocatorKind::Zig,
             };
             let outcome = run_strategy(kind, &input, &options, &mut seen).unwrap();
             assert!(outcome.result.is_ok(), "{kind:?} {cells:?}");

@@ -14,6 +14,7 @@ use std::process::{Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use day23::alloc::AllocatorKind;
 use day23::app::{RunOptions, run_strategy};
 use day23::cli::StrategyKind;
 use day23::engine::Limits;
@@ -84,6 +85,7 @@ fn out_of_memory_reports_the_alignment_padding_it_needed() {
         limits: Limits::default(),
         trace: false,
         cells: day23::cli::CellKind::HashSet,
+        allocator: AllocatorKind::Zig,
     };
     let outcome = run_strategy(
         StrategyKind::PingPong,
@@ -129,6 +131,7 @@ fn fuzz_solve_one_elf_leaky_512_bytes_needs_padding() {
         },
         trace: false,
         cells: day23::cli::CellKind::HashSet,
+        allocator: AllocatorKind::Zig,
     };
     let outcome = run_strategy(StrategyKind::Leaky, b"#\n", &options, &mut ()).unwrap();
     let Err(SolveError::OutOfMemory { error, reached }) = outcome.result else {

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use day23::alloc::AllocatorKind;
 use day23::app::{RunOptions, run_strategy};
 use day23::cli::{CellKind, StrategyKind};
 use day23::engine::{Limits, PART1_ROUNDS, Snapshot};
@@ -43,6 +44,7 @@ fn run(
         },
         trace: false,
         cells,
+        allocator: AllocatorKind::Zig,
     };
     let mut rounds = Vec::new();
     let mut observer = |stats: &RoundStats, _: &dyn Snapshot| rounds.push(stats.clone());

@@ -39,6 +39,8 @@ function generate(name, args) {
 const cases = [
   { name: "gen70", args: ["-i", "inputs/gen-70x70-d50-s1.txt", "-s", "all"], rounds: [0, 1, 10, 112, 113, 500, 969], budget: 1.5e6, shot: 112 },
   { name: "example", args: ["-i", "inputs/example.txt", "-s", "all", "--cells", "all", "-b", "2000"], rounds: [0, 1, 5, 20], shot: 5 },
+  // bumpalo: each chunk a strip (main.0, main.1, ...), as many as the round has.
+  { name: "bumpalo", args: ["-i", "inputs/gen-70x70-d50-s1.txt", "-s", "all", "--allocator", "bumpalo"], rounds: [0, 1, 3, 10, 107, 108, 969], shot: 10 },
 ];
 
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "day23-chromium-")), {
@@ -94,6 +96,15 @@ try {
         if (k > 0) check(phases.length === 3 && phases[0] === "start" && phases[1] === "alloc" &&
           phases[2] === (run.strategy === "tempcopy" ? "copy" : "swap"), `${where} ${run.name}: phases ${phases}`);
         r.buffers.forEach((b) => {
+          if (b.chunks) {
+            // At the round's end, one row per chunk, each of the chunk's size.
+            const endPhase = run.strategy === "tempcopy" ? "copy" : "swap";
+            const ends = lay.rows.filter((x) => x.buffer.startsWith(`${b.name}.`) && (k === 0 || x.phase === endPhase));
+            const want = b.chunks.map((size, i) => [`${b.name}.${i}`, ` / ${fmt(size)} B`]);
+            check(ends.length === want.length && ends.every((x, i) => x.buffer === want[i][0] && x.figures.endsWith(want[i][1])),
+              `${where} ${run.name} ${b.name}: chunks ${ends.map((x) => `${x.buffer} ${x.figures}`)} want ${want}`);
+            return;
+          }
           const row = (p) => lay.rows.find((x) => x.buffer === b.name && (k === 0 || x.phase === p));
           const cap = fmt(run.buffer_size_bytes);
           const end = row(run.strategy === "tempcopy" ? "copy" : "swap")?.figures;

@@ -15,6 +15,7 @@ mod ffi;
 
 use std::sync::Mutex;
 
+use day23::alloc::AllocatorKind;
 use day23::cells::CellKind;
 use day23::engine::{Limits, Observer, Phase, Snapshot};
 use day23::error::SolveError;
@@ -175,6 +176,7 @@ fn try_solve(
             },
             trace: false,
             cells,
+            allocator: AllocatorKind::Zig,
         };
         let mut observer = PageObserver {
             run: i,

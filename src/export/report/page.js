@@ -197,17 +197,21 @@ function layouts(round) {
     for (let p = 0; p < 3; p++) {
       for (let b = 0; b < nb; b++) {
         const data = frame(p, b), buffer = run.buffers[b];
+        // bumpalo: each buffer a chunk, of its size at that moment (none: no row).
+        const cap = run.sizes ? run.sizes[(3 * round + p) * nb + b] : buffer.capacity_bytes;
+        if (run.sizes && !cap) continue;
+        const name = buffer.chunk === undefined ? buffer.name : `${buffer.name}.${buffer.chunk}`;
         const row = document.createElement("div");
         row.className = "row";
         row.dataset.phase = run.phases[p];
-        row.dataset.buffer = buffer.name;
+        row.dataset.buffer = name;
         const label = document.createElement("span");
         label.className = "label";
-        label.textContent = `${round ? run.phases[p] : p ? "" : "end"} ${buffer.name}`;
+        label.textContent = `${round ? run.phases[p] : p ? "" : "end"} ${name}`;
         const figures = document.createElement("span");
         figures.className = "figures";
-        figures.textContent = `${fmt(data[0])} / ${fmt(buffer.capacity_bytes)} B`;
-        row.append(label, bar(data, whole ? buffer.capacity_bytes : span, buffer.capacity_bytes), figures);
+        figures.textContent = `${fmt(data[0])} / ${fmt(cap)} B`;
+        row.append(label, bar(data, whole || run.sizes ? cap : span, cap), figures);
         if (round || !p) div.append(row);
       }
     }
