@@ -69,6 +69,8 @@
 
 mod counting;
 mod heap_buffers;
+#[cfg(feature = "cli")]
+mod malloc_arena;
 mod size;
 #[cfg(feature = "cli")]
 mod stack;
@@ -84,6 +86,8 @@ pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
 pub use counting::Counting;
 pub use heap_buffers::{HeapBufferError, with_heap_buffers};
+#[cfg(feature = "cli")]
+pub use malloc_arena::use_one_malloc_arena;
 pub use size::{BUFFER_ALIGN, parse_size};
 #[cfg(feature = "cli")]
 pub use stack::{

@@ -186,6 +186,10 @@ pub(super) fn run_all<W: Write + Send>(
         progress.is_enabled(),
     );
     let pool = Pool::new(plan.jobs, plan.runs.len());
+    if pool.threads <= 1 || plan.runs.len() <= 1 {
+        // One run at a time: its thread can share the main thread's heap.
+        crate::alloc::use_one_malloc_arena();
+    }
     // The run being delivered, and its part of the progress line.
     let mut current: Option<(usize, RunProgress)> = None;
     run_in_order(
