@@ -43,8 +43,8 @@
 //! suits the grid ([`BitGrid::try_step_in`] picks):
 //!
 //! * `flat` (`src/cells/bitgrid/flat.rs`): the rows as one run of words,
-//!   two vectorized passes (plan, resolve), compiled for the baseline and
-//!   for AVX2 ([`crate::simd`]); grids up to 1,638 words wide.
+//!   two vectorized passes (plan, resolve), compiled for the baseline, for
+//!   AVX2 and for AVX-512 ([`crate::simd`]); grids up to 1,638 words wide.
 //! * `strips` (`strips.rs`): row by row through rings of rows, in vertical
 //!   strips of [`STRIP_WORDS`] words; grids wider than that.
 //! * `sparse` (`sparse.rs`): the point rules of [`crate::sim`], with the
