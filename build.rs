@@ -2,7 +2,7 @@
 //! glibc: a position-independent executable is relocated when it starts,
 //! which on this binary writes about 4,000 pointers across 15 pages of
 //! read-only data (copy-on-write page faults). Measured in
-//! docs/performance.md ("Where a run's fixed cost goes"): about 0.09 ms of
+//! docs/performance.md ("Where the fixed cost went"): about 0.09 ms of
 //! every run. Only the executable is affected: the library, the tests'
 //! binaries and proc-macros keep the target's defaults.
 

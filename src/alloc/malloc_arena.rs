@@ -11,7 +11,7 @@
 //! dropped). [`use_one_malloc_arena`] makes every thread share the main
 //! arena (`mallopt(M_ARENA_MAX, 1)`): with one run at a time the main thread
 //! only waits for it, so nothing contends for the lock. Measured in
-//! docs/performance.md ("Where a run's fixed cost goes"): 23 fewer page
+//! docs/performance.md ("Where the fixed cost went"): 23 fewer page
 //! faults and about 0.1 ms on a 70x70 bit grid run.
 //!
 //! The buffers are not affected: they live on the run's stack (or in one

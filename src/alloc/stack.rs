@@ -424,7 +424,7 @@ fn advise_huge_pages(_frame: usize) {}
 /// the free memory less the kernel's reserves (a few percent of it) plus what
 /// can be reclaimed, so such a size always fits; reading `/proc/meminfo`
 /// (about 25 us, the kernel formats 50 lines) is then not needed. Measured
-/// in docs/performance.md ("Where a run's fixed cost goes").
+/// in docs/performance.md ("Where the fixed cost went").
 fn surely_available(bytes: usize) -> bool {
     #[cfg(all(target_os = "linux", not(miri)))]
     {
