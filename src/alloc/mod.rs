@@ -71,6 +71,8 @@ mod bump;
 mod counting;
 mod heap_buffers;
 mod kind;
+#[cfg(feature = "cli")]
+mod malloc_arena;
 mod size;
 #[cfg(feature = "cli")]
 mod stack;
@@ -88,6 +90,8 @@ pub use bump::{BumpArena, ChunkLayout, ChunkRequest};
 pub use counting::Counting;
 pub use heap_buffers::{HeapBufferError, with_heap_buffers};
 pub use kind::AllocatorKind;
+#[cfg(feature = "cli")]
+pub use malloc_arena::use_one_malloc_arena;
 pub use size::{BUFFER_ALIGN, parse_size};
 #[cfg(feature = "cli")]
 pub use stack::{

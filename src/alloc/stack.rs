@@ -180,7 +180,8 @@ where
             requested: usize::MAX,
         })?;
     let frame = stack_class_bytes(total).ok_or(StackError::TooLarge { requested: total })?;
-    if let Some(available) = mem_available()
+    if !surely_available(frame)
+        && let Some(available) = mem_available()
         && frame > available
     {
         return Err(StackError::NotEnoughMemory {
@@ -418,6 +419,35 @@ fn advise_huge_pages(frame: usize) {
 #[cfg(not(all(target_os = "linux", not(miri))))]
 fn advise_huge_pages(_frame: usize) {}
 
+/// Whether `bytes` are certainly within `MemAvailable`, asked cheaply: at
+/// most half of the free memory that `sysinfo(2)` reports. `MemAvailable` is
+/// the free memory less the kernel's reserves (a few percent of it) plus what
+/// can be reclaimed, so such a size always fits; reading `/proc/meminfo`
+/// (about 25 us, the kernel formats 50 lines) is then not needed. Measured
+/// in docs/performance.md ("Where the fixed cost went").
+fn surely_available(bytes: usize) -> bool {
+    #[cfg(all(target_os = "linux", not(miri)))]
+    {
+        let mut info = MaybeUninit::<libc::sysinfo>::uninit();
+        // SAFETY: `sysinfo` fills in the structure it is given (any memory of
+        // its type) and touches nothing else; it is read only after it
+        // reported success.
+        if unsafe { libc::sysinfo(info.as_mut_ptr()) } != 0 {
+            return false;
+        }
+        // SAFETY: `sysinfo` returned 0, so it initialized the whole structure.
+        let info = unsafe { info.assume_init() };
+        // In `u128`: `freeram` is 32 or 64 bits wide with the target.
+        let free = info.freeram as u128 * u128::from(info.mem_unit.max(1));
+        bytes as u128 <= free / 2
+    }
+    #[cfg(not(all(target_os = "linux", not(miri))))]
+    {
+        let _ = bytes;
+        false
+    }
+}
+
 /// `MemAvailable` in bytes, where the system tells it.
 #[must_use]
 pub fn mem_available() -> Option<usize> {
@@ -511,6 +541,29 @@ fn in_class(class: usize, len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>]))
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "calls sysinfo and reads /proc/meminfo, which Miri's isolation refuses"
+    )]
+    fn surely_available_is_within_mem_available() {
+        assert!(!surely_available(usize::MAX));
+        if let Some(available) = mem_available() {
+            // What `sysinfo` vouches for never exceeds MemAvailable (read
+            // just after, so allow for the memory other processes took since).
+            let vouched = (0..usize::BITS)
+                .map(|k| 1usize << k)
+                .take_while(|&b| surely_available(b))
+                .last();
+            if cfg!(target_os = "linux") {
+                assert!(vouched.is_some(), "a machine running tests has a byte free");
+            }
+            if let Some(b) = vouched {
+                assert!(b <= available + available / 4, "{b} > {available}");
+            }
+        }
+    }
 
     #[test]
     fn classes_are_ascending_and_waste_at_most_half() {

@@ -58,9 +58,11 @@ pub(super) fn step(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Leve
     }
 }
 
-/// [`step`] with the scratch size fixed. Never inlined, so that each size's
-/// planes get a frame of their own: a round on a small grid does not enter
-/// (and probe) the largest tier's 256 KiB frame.
+/// [`step`] with the scratch size fixed: the `N`-word planes, zeroed, on this
+/// frame. Never inlined, so that each size's planes get a frame of their
+/// own: a round on a small grid does not enter (and probe) the largest
+/// tier's 256 KiB frame. Only the planes depend on `N`: the round itself is
+/// compiled once per first direction and level, whatever the tier.
 #[inline(never)]
 fn dispatch<const N: usize>(
     frame: &Frame<'_>,
@@ -68,23 +70,45 @@ fn dispatch<const N: usize>(
     first: usize,
     level: Level,
 ) -> usize {
+    let (mut n, mut s, mut w, mut e) = ([0; N], [0; N], [0; N], [0; N]);
+    let planes = Planes {
+        n: &mut n,
+        s: &mut s,
+        w: &mut w,
+        e: &mut e,
+    };
+    round(frame, out, planes, first, level)
+}
+
+/// One round on the given planes, compiled once per first direction (and
+/// level, in [`simd::run`]).
+#[inline(never)]
+fn round(
+    frame: &Frame<'_>,
+    out: &mut [u64],
+    planes: Planes<'_>,
+    first: usize,
+    level: Level,
+) -> usize {
     match first {
-        0 => simd::run(level, Round::<N, 0> { frame, out }),
-        1 => simd::run(level, Round::<N, 1> { frame, out }),
-        2 => simd::run(level, Round::<N, 2> { frame, out }),
-        _ => simd::run(level, Round::<N, 3> { frame, out }),
+        0 => simd::run(level, Round::<0> { frame, out, planes }),
+        1 => simd::run(level, Round::<1> { frame, out, planes }),
+        2 => simd::run(level, Round::<2> { frame, out, planes }),
+        _ => simd::run(level, Round::<3> { frame, out, planes }),
     }
 }
 
-/// One round with `N`-word planes and first direction `FIRST`.
-struct Round<'a, 'f, const N: usize, const FIRST: usize> {
+/// One round with first direction `FIRST`.
+struct Round<'a, 'f, 'p, const FIRST: usize> {
     /// What the round reads.
     frame: &'a Frame<'f>,
     /// The new grid's words.
     out: &'a mut [u64],
+    /// The scratch planes, all of one length.
+    planes: Planes<'p>,
 }
 
-impl<const N: usize, const FIRST: usize> Kernel for Round<'_, '_, N, FIRST> {
+impl<const FIRST: usize> Kernel for Round<'_, '_, '_, FIRST> {
     type Output = usize;
 
     #[inline(always)]
@@ -97,16 +121,12 @@ impl<const N: usize, const FIRST: usize> Kernel for Round<'_, '_, N, FIRST> {
             dy,
             dw,
         } = *self.frame;
-        if w == 0 || h == 0 || cur.len() < w * h || (N - 2) / w < 5 {
+        let mut planes = self.planes;
+        let n = planes.len();
+        if w == 0 || h == 0 || cur.len() < w * h || n < 2 || (n - 2) / w < 5 {
             return 0;
         }
-        let rows_per_chunk = (N - 2) / w - 4;
-        let mut planes = Planes::<N> {
-            n: [0; N],
-            s: [0; N],
-            w: [0; N],
-            e: [0; N],
-        };
+        let rows_per_chunk = (n - 2) / w - 4;
         let mut moved = 0;
         let mut r0 = 0;
         while r0 < h {
@@ -134,18 +154,28 @@ impl<const N: usize, const FIRST: usize> Kernel for Round<'_, '_, N, FIRST> {
 }
 
 /// The proposal planes of a chunk: index `j` is grid word `r0 * w - 2w - 1 + j`.
-struct Planes<const N: usize> {
+/// All four have the same length.
+struct Planes<'p> {
     /// Elves that propose north.
-    n: [u64; N],
+    n: &'p mut [u64],
     /// Elves that propose south.
-    s: [u64; N],
+    s: &'p mut [u64],
     /// Elves that propose west.
-    w: [u64; N],
+    w: &'p mut [u64],
     /// Elves that propose east.
-    e: [u64; N],
+    e: &'p mut [u64],
 }
 
-impl<const N: usize> Planes<N> {
+impl Planes<'_> {
+    /// The words per plane (the shortest, should they differ).
+    fn len(&self) -> usize {
+        self.n
+            .len()
+            .min(self.s.len())
+            .min(self.w.len())
+            .min(self.e.len())
+    }
+
     /// The plan pass for rows `r0..r1`: the planes of grid words
     /// `r0 * w - 2w - 1 .. r1 * w + 2w + 1`, zero for words outside the grid
     /// and in its first and last rows (the margin has no elves).
@@ -154,12 +184,12 @@ impl<const N: usize> Planes<N> {
         let n = w * h;
         // Grid word of plane index 0, and the number of plane words.
         let base = (r0 * w) as isize - (2 * w) as isize - 1;
-        let len = ((r1 - r0 + 4) * w + 2).min(N);
+        let len = ((r1 - r0 + 4) * w + 2).min(self.len());
         // Words with elves that may propose: rows 1 ..= h - 2.
         let lo = (w as isize).clamp(base, base + len as isize);
         let hi = ((n.saturating_sub(w)) as isize).clamp(lo, base + len as isize);
         let (jlo, jhi) = ((lo - base) as usize, (hi - base) as usize);
-        for plane in [&mut self.n, &mut self.s, &mut self.w, &mut self.e] {
+        for plane in [&mut *self.n, &mut *self.s, &mut *self.w, &mut *self.e] {
             plane[..jlo].fill(0);
             plane[jhi..len].fill(0);
         }

@@ -43,8 +43,8 @@
 //! suits the grid ([`BitGrid::try_step_in`] picks):
 //!
 //! * `flat` (`src/cells/bitgrid/flat.rs`): the rows as one run of words,
-//!   two vectorized passes (plan, resolve), compiled for the baseline and
-//!   for AVX2 ([`crate::simd`]); grids up to 1,638 words wide.
+//!   two vectorized passes (plan, resolve), compiled for the baseline, for
+//!   AVX2 and for AVX-512 ([`crate::simd`]); grids up to 1,638 words wide.
 //! * `strips` (`strips.rs`): row by row through rings of rows, in vertical
 //!   strips of [`STRIP_WORDS`] words; grids wider than that.
 //! * `sparse` (`sparse.rs`): the point rules of [`crate::sim`], with the
@@ -95,6 +95,8 @@ struct Growth {
     dims: GridDims,
     top: usize,
     west: usize,
+    /// Each side's touch and distance bound ([`BitGrid::side_touch`]).
+    side: [(bool, usize); 2],
 }
 
 /// Which code runs a round.
@@ -290,6 +292,11 @@ pub struct BitGrid<A: Allocator> {
     len: usize,
     /// The tiles that may hold elves, for the sparse kernel's scan.
     tiles: sparse::Tiles,
+    /// Lower bounds on how far the elves are from the west and east edges:
+    /// the westmost elf's column and `64 * width_words - 1` less the
+    /// eastmost's, both at least 1 (the margin); 0 when not known. See
+    /// [`BitGrid::side_touch`].
+    side_low: [usize; 2],
 }
 
 impl<A: Allocator> fmt::Debug for BitGrid<A> {
@@ -368,6 +375,7 @@ impl<A: Allocator> BitGrid<A> {
             used,
             len: 0,
             tiles: sparse::Tiles::none(dims),
+            side_low: [0; 2],
         })
     }
 
@@ -422,6 +430,7 @@ impl<A: Allocator> BitGrid<A> {
         copy.words.copy_from_slice(self.cells());
         copy.len = self.len;
         copy.tiles = self.tiles;
+        copy.side_low = self.side_low;
         Ok(copy)
     }
 
@@ -515,7 +524,9 @@ impl<A: Allocator> BitGrid<A> {
     /// The next grid's dims, by the [growth rule](self#growth-rule).
     fn growth(&self) -> Result<Growth, BitGridError> {
         let d = self.dims;
-        let [top, bottom, west, east] = self.margin_touch().map(usize::from);
+        let ([top, bottom], side) = (self.margin_touch(), self.side_touch());
+        let [top, bottom] = [top, bottom].map(usize::from);
+        let [west, east] = side.map(|(touch, _)| usize::from(touch));
         let dims = GridDims {
             x0: d
                 .x0
@@ -534,7 +545,12 @@ impl<A: Allocator> BitGrid<A> {
                 .checked_add(top + bottom)
                 .ok_or(BitGridError::TooLarge)?,
         };
-        Ok(Growth { dims, top, west })
+        Ok(Growth {
+            dims,
+            top,
+            west,
+            side,
+        })
     }
 
     /// Plays the round into `next`, whose first `used` words are zero and
@@ -585,28 +601,64 @@ impl<A: Allocator> BitGrid<A> {
         };
         next.tiles = tiles;
         next.len = self.len;
+        // An elf moves one column a round at most; a new word on a side
+        // puts 64 more columns between the elves and that edge.
+        next.side_low = growth
+            .side
+            .map(|(touch, low)| low - 1 + 64 * usize::from(touch));
         moved
     }
 
-    /// Whether an elf is next to the margin on the north, south, west, east.
-    fn margin_touch(&self) -> [bool; 4] {
+    /// Whether an elf is next to the margin on the north and south.
+    fn margin_touch(&self) -> [bool; 2] {
         let (w, h) = (self.dims.width_words, self.dims.height);
         if self.len == 0 || h < 3 {
-            return [false; 4];
+            return [false; 2];
         }
         let cells = self.cells();
         let row = |r: usize| &cells[r * w..(r + 1) * w];
-        let north = row(1).iter().any(|&x| x != 0);
-        let south = row(h - 2).iter().any(|&x| x != 0);
-        // Only the rows of bands whose first (last) tile column is marked can
-        // hold an elf in column 1 (the last but one).
-        let (mut west, mut east) = (false, false);
-        for (r, row) in cells.chunks_exact(w).enumerate() {
-            let (first, last) = self.tiles.marked_ends(r, w);
-            west |= first && row[0] & 0b10 != 0;
-            east |= last && row[w - 1] & (1 << 62) != 0;
+        [row(1), row(h - 2)].map(|r| r.iter().any(|&x| x != 0))
+    }
+
+    /// Whether an elf is next to the margin on the west and east, each with
+    /// a lower bound on the elves' distance from that edge (`side_low`: 1
+    /// when touching). Column 1 (the last but one) holds an elf exactly when
+    /// that distance is 1, so a known bound of 2 or more answers without
+    /// looking at the rows; otherwise the rows' first and last words give
+    /// the exact distances (64 when they are all empty). Grids made by a
+    /// round carry the bounds on ([`Self::step_with_in`]), so most rounds
+    /// skip that scan, which costs a few cycles a row.
+    fn side_touch(&self) -> [(bool, usize); 2] {
+        let (w, h) = (self.dims.width_words, self.dims.height);
+        if self.len == 0 || h < 3 || w == 0 {
+            return [(false, 1); 2];
         }
-        [north, south, west, east]
+        if self.side_low.iter().all(|&low| low >= 2) {
+            return self.side_low.map(|low| (false, low));
+        }
+        let cells = self.cells();
+        // Only the rows of bands whose first (last) tile column is marked can
+        // hold an elf in column 1 (the last but one): the first (last) words
+        // of those rows, OR-ed together, a band at a time.
+        let (mut first_words, mut last_words) = (0u64, 0u64);
+        let band_rows = self.tiles.band_rows();
+        for (band, rows) in cells.chunks(band_rows.saturating_mul(w)).enumerate() {
+            let (first, last) = self.tiles.marked_ends(band * band_rows, w);
+            if first {
+                first_words |= rows.iter().step_by(w).fold(0, |acc, &x| acc | x);
+            }
+            if last {
+                last_words |= rows[w - 1..].iter().step_by(w).fold(0, |acc, &x| acc | x);
+            }
+        }
+        // Column 0 and column 64 * w - 1 are the margin: the distances are
+        // at least 1 (`max(1)` keeps that even for a grid breaking it).
+        let west = (first_words & 0b10 != 0, first_words.trailing_zeros().max(1));
+        let east = (
+            last_words & (1 << 62) != 0,
+            last_words.leading_zeros().max(1),
+        );
+        [west, east].map(|(touch, low)| (touch, low as usize))
     }
 
     /// Copies `src` (dims, elves and count) into this grid's block, for the
@@ -633,6 +685,7 @@ impl<A: Allocator> BitGrid<A> {
         self.used = n;
         self.len = src.len;
         self.tiles = src.tiles;
+        self.side_low = src.side_low;
         Ok(())
     }
 

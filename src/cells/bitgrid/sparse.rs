@@ -55,6 +55,11 @@ impl Tiles {
         }
     }
 
+    /// The rows of a band of tiles.
+    pub(super) fn band_rows(&self) -> usize {
+        1 << self.row_shift
+    }
+
     /// Whether the tiles of row `row`'s first and last word (of `w`) are
     /// marked.
     #[inline(always)]

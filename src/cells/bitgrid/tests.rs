@@ -104,6 +104,22 @@ fn assert_invariants<A: Allocator>(grid: &BitGrid<A>) {
         grid.len()
     );
     assert_eq!(Some(grid.allocation_bytes()), BitGrid::<A>::bytes_for(d));
+    // The side bounds are lower bounds on every elf's distance from the west
+    // and east edges (0: not known).
+    let width = (d.width_words * 64) as i64;
+    for p in grid.points() {
+        let column = i64::from(p.x) - i64::from(d.x0);
+        let [west, east] = grid.side_low.map(|low| low as i64);
+        assert!(
+            west <= column,
+            "west bound {west} > column {column} in {d:?}"
+        );
+        assert!(
+            east <= width - 1 - column,
+            "east bound {east} > {} in {d:?}",
+            width - 1 - column
+        );
+    }
 }
 
 /// A grown grid differs by at most one row per side and one word per side.
