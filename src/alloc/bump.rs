@@ -305,10 +305,21 @@ impl BumpArena {
         }
     }
 
-    /// Records a block resized from `old` to `new` (`len` bytes): in place
+    /// Records a block resized from `old` (`old_len` bytes) to `new` (`len`
+    /// bytes), in the live bytes and in its strip: in place
     /// (the old block covered by the new one) or copied (the old one left
     /// dead, as bumpalo's `grow` does not free it).
-    fn moved(&self, old: NonNull<u8>, new: NonNull<[u8]>, len: usize, before: usize, used: usize) {
+    fn moved(
+        &self,
+        old: NonNull<u8>,
+        new: NonNull<[u8]>,
+        old_len: usize,
+        len: usize,
+        before: usize,
+        used: usize,
+    ) {
+        let live = self.live_bytes.get().saturating_sub(old_len);
+        self.live_bytes.set(live + len);
         let fresh = self.allocated_bytes() > before;
         let new_addr = new.addr().get();
         self.forget_block(old.addr().get(), Some((new_addr, len)));
@@ -432,9 +443,14 @@ unsafe impl Allocator for BumpArena {
         let result = unsafe { (&*self.bump.borrow()).grow(ptr, old_layout, new_layout) };
         match result {
             Ok(block) => {
-                let live = self.live_bytes.get().saturating_sub(old_layout.size());
-                self.live_bytes.set(live + new_layout.size());
-                self.moved(ptr, block, new_layout.size(), before, used);
+                self.moved(
+                    ptr,
+                    block,
+                    old_layout.size(),
+                    new_layout.size(),
+                    before,
+                    used,
+                );
                 Ok(block)
             }
             Err(e) => {
@@ -455,9 +471,14 @@ unsafe impl Allocator for BumpArena {
         // SAFETY: the caller's contract, which is bumpalo's.
         let result = unsafe { (&*self.bump.borrow()).shrink(ptr, old_layout, new_layout) };
         if let Ok(block) = result {
-            let live = self.live_bytes.get().saturating_sub(old_layout.size());
-            self.live_bytes.set(live + new_layout.size());
-            self.moved(ptr, block, new_layout.size(), before, used);
+            self.moved(
+                ptr,
+                block,
+                old_layout.size(),
+                new_layout.size(),
+                before,
+                used,
+            );
         }
         result
     }
