@@ -3,7 +3,9 @@
 //! glibc gives a thread that calls `malloc` while another holds the main
 //! arena's lock (or simply a new thread, up to eight per core) an arena of
 //! its own: a fresh 64 MiB reservation whose pages fault in one by one as
-//! the thread's blocks use them. A run's thread allocates a little every
+//! the thread's blocks use them. A run on a thread of its own (one whose
+//! buffers the main thread's stack does not take: see `stack/mod.rs`)
+//! allocates a little every
 //! round (the round's figures, kept for the report: about 160 bytes a
 //! round, 155 KB over the 969 rounds of a 70x70 input), so in its own arena
 //! it faults in 40 or so new pages, while the main thread's heap has

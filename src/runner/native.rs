@@ -1,8 +1,8 @@
-//! # Native runs: buffers on a thread's stack
+//! # Native runs: buffers on a stack
 //!
 //! As the write-up keeps its buffer on the stack, [`run_strategy`] runs a
-//! strategy on a thread whose stack holds its buffers
-//! ([`with_stack_buffers`]); [`stack_bytes`] is what such a run may hold,
+//! strategy on a stack that holds its buffers ([`with_stack_buffers`]: the
+//! main thread's own where it can grow to hold them, else a thread's); [`stack_bytes`] is what such a run may hold,
 //! which [`super::jobs`] weighs against the memory available.
 
 use anyhow::{Context, Result};
@@ -12,7 +12,7 @@ use crate::alloc::{BUFFER_ALIGN, with_stack_buffers};
 use crate::engine::Observer;
 use crate::strategy::StrategyKind;
 
-/// Runs `kind` on `input` on a thread whose stack holds its buffers.
+/// Runs `kind` on `input` on a stack that holds its buffers.
 ///
 /// # Errors
 ///

@@ -1,12 +1,19 @@
 //! # Buffers on a stack
 //!
 //! The write-up keeps its buffer on the stack (`var buffer: [N]u8 = undefined;`).
-//! Rust has no `alloca`, and the main thread's stack is as big as `ulimit -s`
-//! allows, so [`with_stack_buffers`] spawns a thread whose stack is big enough
-//! and hands out the buffers from that stack, in one of two places:
+//! Rust has no `alloca`, so [`with_stack_buffers`] hands out the buffers from
+//! the bottom of a stack big enough for them, in one of three places:
 //!
-//! * **The bottom of the thread's stack** (Linux, glibc or musl): the thread
-//!   is started with a stack of the buffers plus `STACK_MARGIN` (8 MiB); the
+//! * **The bottom of the main thread's stack** (Linux, glibc or musl, x86-64
+//!   and aarch64; [`main_thread`]), when the caller is the main thread and
+//!   the stack, frames and buffers together, fits in 64 MiB: the soft
+//!   `ulimit -s` is raised for the run as Zig's own start code raises it,
+//!   the stack grown down to the buffers, and one page above them made
+//!   inaccessible, as below. A run there starts no thread (about 0.08 ms
+//!   less per run: docs/performance.md, issue 22).
+//! * **The bottom of a thread's stack** (Linux, glibc or musl; [`bottom`]),
+//!   for every other run: the thread is started with a stack of the buffers
+//!   plus `STACK_MARGIN` (8 MiB); the
 //!   buffers are the lowest bytes of it (asked of `pthread_getattr_np`), and
 //!   one page just above them is made inaccessible (`mprotect`), so the
 //!   thread's frames, which grow down from the top, can never reach them. No
@@ -24,7 +31,7 @@
 //!   page of a large frame when it is entered, so the resident memory is the
 //!   class size: at most 1.5x the requested bytes (rounded up to 4 KiB).
 //!
-//! Either way each buffer starts at a multiple of [`BUFFER_ALIGN`] and the
+//! In every place each buffer starts at a multiple of [`BUFFER_ALIGN`] and the
 //! allocator sees exactly the requested size.
 
 use core::mem::MaybeUninit;
@@ -201,6 +208,10 @@ where
             result = Some(f(buffers));
         }
     };
+    // On the main thread, its own stack when it can grow to hold them.
+    if place == Place::Bottom && main_thread::with_main_stack_bottom(total, &mut run) {
+        return Ok(result.expect("the main stack's buffers ran the closure"));
+    }
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("day23-stack".into())
@@ -244,126 +255,13 @@ const GUARD_ROOM: usize = 2 << 16;
     target_os = "linux",
     not(miri)
 ))]
-mod bottom {
-    //! The buffers at the bottom of this thread's stack, below a guard page.
-
-    use core::mem::MaybeUninit;
-
-    use super::{BUFFER_ALIGN, GUARD_ROOM, STACK_MARGIN};
-
-    /// The lowest usable address of this thread's stack and its size in
-    /// bytes (the C library's own guard, below it, excluded).
-    fn stack_bounds() -> Option<(*mut u8, usize)> {
-        let mut attr = MaybeUninit::<libc::pthread_attr_t>::uninit();
-        // SAFETY: `pthread_getattr_np` fills in the attribute object it is
-        // given (any memory of its type) for a thread that is running, and
-        // `pthread_self` is this running thread.
-        if unsafe { libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) } != 0 {
-            return None;
-        }
-        let mut addr = core::ptr::null_mut();
-        let mut size = 0;
-        // SAFETY: the attribute object was initialized by the successful call
-        // above; the two out-pointers are valid locals of the right types.
-        let got =
-            unsafe { libc::pthread_attr_getstack(attr.as_ptr(), &raw mut addr, &raw mut size) };
-        // SAFETY: destroys the object initialized above, once; it is not
-        // used afterwards.
-        unsafe { libc::pthread_attr_destroy(attr.as_mut_ptr()) };
-        (got == 0 && !addr.is_null()).then_some((addr.cast::<u8>(), size))
-    }
-
-    /// `mprotect` of `len` bytes at `addr` (page-aligned) to `prot`.
-    fn protect(addr: *mut u8, len: usize, prot: libc::c_int) -> bool {
-        // SAFETY: `mprotect` only changes the access of whole pages of this
-        // process's own mapping; the callers pass one page of this thread's
-        // stack that no frame and no buffer covers (the guard), so no live
-        // value loses its access.
-        unsafe { libc::mprotect(addr.cast(), len, prot) == 0 }
-    }
-
-    /// Makes the guard page readable and writable again when dropped.
-    struct Guard {
-        /// The guard page.
-        page: *mut u8,
-        /// Its size.
-        len: usize,
-    }
-
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            // Thread stacks are kept for reuse: the next thread must find
-            // its whole stack accessible. If this fails the process cannot
-            // keep its promise to that thread, so it stops.
-            if !protect(self.page, self.len, libc::PROT_READ | libc::PROT_WRITE) {
-                std::process::abort();
-            }
-        }
-    }
-
-    /// Calls `run` with `total` bytes at the bottom of this thread's stack,
-    /// below a page made inaccessible, and returns `true`; returns `false`
-    /// without calling it when the stack's bounds are unknown, the frames
-    /// would have less than half of `STACK_MARGIN` above the guard, or the
-    /// guard cannot be set.
-    pub(super) fn with_stack_bottom(
-        total: usize,
-        run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
-    ) -> bool {
-        // SAFETY: `sysconf` has no preconditions; it reads a constant.
-        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        let Ok(page) = usize::try_from(page) else {
-            return false;
-        };
-        let Some((low, size)) = stack_bounds() else {
-            return false;
-        };
-        let here = 0u8;
-        let sp = (&raw const here).addr();
-        let low_addr = low.addr();
-        // Offsets from `low`: the buffers at `start`, the guard page at
-        // `guard`, all in checked arithmetic.
-        let start = low_addr.next_multiple_of(BUFFER_ALIGN) - low_addr;
-        let layout = start.checked_add(total).and_then(|end| {
-            let guard = (low_addr.checked_add(end)?.checked_next_multiple_of(page)?) - low_addr;
-            let frames_from = low_addr.checked_add(guard)?.checked_add(page)?;
-            Some((guard, frames_from))
-        });
-        let Some((guard, frames_from)) = layout else {
-            return false;
-        };
-        if page > GUARD_ROOM / 2
-            || sp < low_addr
-            || sp >= low_addr.saturating_add(size)
-            || sp.saturating_sub(frames_from) < STACK_MARGIN / 2
-        {
-            return false;
-        }
-        // The guard page lies between the buffers and `sp`: inside this
-        // thread's stack, below every frame.
-        let guard_page = low.wrapping_add(guard);
-        if !protect(guard_page, page, libc::PROT_NONE) {
-            return false;
-        }
-        let _restore = Guard {
-            page: guard_page,
-            len: page,
-        };
-        // SAFETY: `low + start .. low + start + total` lies in this thread's
-        // stack mapping (readable and writable: it is below the guard page,
-        // which is below `sp`, and above the stack's low end), and nothing
-        // else uses it: the thread's frames are all above `sp` or, as they
-        // grow, above the inaccessible guard page, so no frame ever covers
-        // it, and this is the only slice made of it. It lives until `run`
-        // returns, and the stack outlives this call. `MaybeUninit<u8>` needs
-        // no initialization and has alignment 1.
-        let whole = unsafe {
-            core::slice::from_raw_parts_mut(low.add(start).cast::<MaybeUninit<u8>>(), total)
-        };
-        run(whole);
-        true
-    }
-}
+mod bottom;
+#[cfg(all(
+    any(target_env = "gnu", target_env = "musl"),
+    target_os = "linux",
+    not(miri)
+))]
+mod main_thread;
 
 #[cfg(not(all(
     any(target_env = "gnu", target_env = "musl"),
@@ -377,6 +275,25 @@ mod bottom {
 
     /// Does nothing and returns `false`.
     pub(super) fn with_stack_bottom(
+        _total: usize,
+        _run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
+    ) -> bool {
+        false
+    }
+}
+
+#[cfg(not(all(
+    any(target_env = "gnu", target_env = "musl"),
+    target_os = "linux",
+    not(miri)
+)))]
+mod main_thread {
+    //! No growable main stack to be had: every run takes a thread.
+
+    use core::mem::MaybeUninit;
+
+    /// Does nothing and returns `false`.
+    pub(super) fn with_main_stack_bottom(
         _total: usize,
         _run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
     ) -> bool {
