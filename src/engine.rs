@@ -294,6 +294,8 @@ where
 
     // tempcopy's last new set, left in `temp` until the next round begins.
     let mut copied: Option<C> = None;
+    // The rounds' scratch (the bit grid's proposal planes), made once.
+    let mut scratch = C::Scratch::default();
     let mut round = 0;
     while answers.part1.is_none() || answers.part2.is_none() {
         if limits.max_rounds.is_some_and(|max| round >= max) {
@@ -311,14 +313,14 @@ where
         let moved = if let Some(spare) = &mut spare {
             // reuse: the spare cleared and filled, then the two swapped.
             let moved = elves
-                .try_step_into(round, spare)
+                .try_step_into(round, spare, &mut scratch)
                 .map_err(|e| cells_oom(round, memory, e, answers))?;
             observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
             core::mem::swap(&mut elves, spare);
             moved
         } else {
             let (next, moved) = elves
-                .try_step_in(round, memory)
+                .try_step_in(round, memory, &mut scratch)
                 .map_err(|e| cells_oom(round, memory, e, answers))?;
             observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
             if S::COPIES_BACK {
