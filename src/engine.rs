@@ -100,8 +100,10 @@ impl Phase {
 /// Receives every completed round, `Round 0` included, and the phases of
 /// rounds 1, 2, ...
 pub trait Observer {
-    /// Called after each completed round with its figures.
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot);
+    /// Called after each completed round with its figures, which the
+    /// observer may keep (they are made for it, so keeping them costs no
+    /// copy).
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot);
 
     /// Called at each [`Phase`] of round `round` (1-based), before
     /// [`Observer::round`] reports it. In the snapshot, the elves are the
@@ -114,13 +116,13 @@ pub trait Observer {
 
 /// An observer that ignores everything.
 impl Observer for () {
-    fn round(&mut self, _: &RoundStats, _: &dyn Snapshot) {}
+    fn round(&mut self, _: RoundStats, _: &dyn Snapshot) {}
 }
 
 /// Any closure over the figures is an observer.
 impl<F: FnMut(&RoundStats, &dyn Snapshot)> Observer for F {
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
-        self(stats, snapshot);
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
+        self(&stats, snapshot);
     }
 }
 
@@ -285,7 +287,7 @@ where
     drop(copy);
     let mut answers = Answers::default();
     observer.round(
-        &round_stats(strategy, 0, 0),
+        round_stats(strategy, 0, 0),
         &State {
             strategy,
             elves: &elves,
@@ -342,7 +344,7 @@ where
             answers.part1 = Some(elves.empty_ground());
         }
         observer.round(
-            &round_stats(strategy, round, moved),
+            round_stats(strategy, round, moved),
             &State {
                 strategy,
                 elves: &elves,
