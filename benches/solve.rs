@@ -28,7 +28,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use day23::alloc::{FixedBufferAllocator, Global};
 use day23::cells::CellKind;
-use day23::cells::bitgrid::BitGrid;
+use day23::cells::bitgrid::{BitGrid, Scratch};
 use day23::cells::zigmap::ZigMap;
 use day23::engine::{Limits, solve_cells};
 use day23::grid::parse;
@@ -114,11 +114,13 @@ fn bench_round(c: &mut Criterion) {
             });
             let grid = BitGrid::try_from_points_in(elves.iter().copied(), Global).expect("heap");
             let id = BenchmarkId::new(format!("{name}-bitgrid"), round);
+            // A run's scratch, made once (as the driver does).
+            let mut scratch = Scratch::default();
             group.bench_with_input(id, &round, |b, &round| {
                 b.iter(|| {
                     let fba = FixedBufferAllocator::new(&mut buf);
                     let (next, moved) = black_box(&grid)
-                        .try_step_in(first_direction(round), &fba)
+                        .try_step_in(first_direction(round), &fba, &mut scratch)
                         .expect("4 MiB holds a grid");
                     (next.len(), moved)
                 });

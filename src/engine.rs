@@ -100,8 +100,10 @@ impl Phase {
 /// Receives every completed round, `Round 0` included, and the phases of
 /// rounds 1, 2, ...
 pub trait Observer {
-    /// Called after each completed round with its figures.
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot);
+    /// Called after each completed round with its figures, which the
+    /// observer may keep (they are made for it, so keeping them costs no
+    /// copy).
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot);
 
     /// Called at each [`Phase`] of round `round` (1-based), before
     /// [`Observer::round`] reports it. In the snapshot, the elves are the
@@ -114,13 +116,13 @@ pub trait Observer {
 
 /// An observer that ignores everything.
 impl Observer for () {
-    fn round(&mut self, _: &RoundStats, _: &dyn Snapshot) {}
+    fn round(&mut self, _: RoundStats, _: &dyn Snapshot) {}
 }
 
 /// Any closure over the figures is an observer.
 impl<F: FnMut(&RoundStats, &dyn Snapshot)> Observer for F {
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
-        self(stats, snapshot);
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
+        self(&stats, snapshot);
     }
 }
 
@@ -285,7 +287,7 @@ where
     drop(copy);
     let mut answers = Answers::default();
     observer.round(
-        &round_stats(strategy, 0, 0),
+        round_stats(strategy, 0, 0),
         &State {
             strategy,
             elves: &elves,
@@ -294,6 +296,8 @@ where
 
     // tempcopy's last new set, left in `temp` until the next round begins.
     let mut copied: Option<C> = None;
+    // The rounds' scratch (the bit grid's proposal planes), made once.
+    let mut scratch = C::Scratch::default();
     let mut round = 0;
     while answers.part1.is_none() || answers.part2.is_none() {
         if limits.max_rounds.is_some_and(|max| round >= max) {
@@ -311,14 +315,14 @@ where
         let moved = if let Some(spare) = &mut spare {
             // reuse: the spare cleared and filled, then the two swapped.
             let moved = elves
-                .try_step_into(round, spare)
+                .try_step_into(round, spare, &mut scratch)
                 .map_err(|e| cells_oom(round, memory, e, answers))?;
             observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
             core::mem::swap(&mut elves, spare);
             moved
         } else {
             let (next, moved) = elves
-                .try_step_in(round, memory)
+                .try_step_in(round, memory, &mut scratch)
                 .map_err(|e| cells_oom(round, memory, e, answers))?;
             observer.phase(round, Phase::Alloc, &State::new(strategy, &elves));
             if S::COPIES_BACK {
@@ -340,7 +344,7 @@ where
             answers.part1 = Some(elves.empty_ground());
         }
         observer.round(
-            &round_stats(strategy, round, moved),
+            round_stats(strategy, round, moved),
             &State {
                 strategy,
                 elves: &elves,

@@ -123,24 +123,27 @@ struct RunObserver<'m, 'o> {
 }
 
 impl Observer for RunObserver<'_, '_> {
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
         if stats.round == 0 {
             self.elves = Some(snapshot.elves().len());
         }
         let drawn = self
             .layout
             .as_mut()
-            .is_some_and(|l| l.round(&mut self.out, stats, snapshot));
+            .is_some_and(|l| l.round(&mut self.out, &stats, snapshot));
         if !drawn && self.print_rounds {
-            self.out.line(format_args!("{}", RoundLine(stats)));
+            self.out.line(format_args!("{}", RoundLine(&stats)));
         }
         if let Some(report) = &mut self.report {
             report.round(stats.round, snapshot);
         }
-        self.rounds.push(stats.clone());
+        // A copy only for the progress display, sent after the flush as
+        // before.
+        let sent = self.send_rounds.then(|| stats.clone());
+        self.rounds.push(stats);
         self.out.flush();
-        if self.send_rounds {
-            self.out.outbox.send(Event::Round(stats.clone()));
+        if let Some(stats) = sent {
+            self.out.outbox.send(Event::Round(stats));
         }
     }
 

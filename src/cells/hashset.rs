@@ -32,7 +32,14 @@ impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
         Ok(set)
     }
 
-    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), AllocFailure> {
+    type Scratch = ();
+
+    fn try_step_in(
+        &self,
+        round: usize,
+        alloc: A,
+        (): &mut (),
+    ) -> Result<(Self, usize), AllocFailure> {
         let mut next = try_new_set_in(self.len(), alloc)?;
         let moved = step(self, &mut next, round);
         Ok((next, moved))
@@ -62,7 +69,12 @@ impl<A: Allocator + Clone> Cells<A> for ElfSet<A> {
 
     /// `clear` keeps the table, reserved for the elf count, so the round's
     /// inserts never allocate.
-    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure> {
+    fn try_step_into(
+        &self,
+        round: usize,
+        next: &mut Self,
+        (): &mut (),
+    ) -> Result<usize, AllocFailure> {
         next.clear();
         Ok(step(self, next, round))
     }

@@ -83,6 +83,14 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     /// What [`Cells::try_spare_in`] allocates, for messages.
     const WHAT_SPARE: &'static str;
 
+    /// Scratch memory for a round, owned by the run: the driver makes one
+    /// (`Default`) on its stack before the first round and lends it to every
+    /// round, so that a round need not make (and zero) its own. It is not
+    /// state: a round's result never depends on what an earlier round left
+    /// in it. `()` for the hash tables; the bit grid's proposal planes
+    /// ([`bitgrid::Scratch`]).
+    type Scratch: Default;
+
     /// The first generation, from the parsed input, in one allocation in `alloc`.
     ///
     /// # Errors
@@ -91,12 +99,17 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     fn try_from_elves_in(elves: &Elves<'_>, alloc: A) -> Result<Self, AllocFailure>;
 
     /// Plays round `round` (1-based) into a new generation in one allocation
-    /// in `alloc`; returns it and how many elves moved.
+    /// in `alloc`, working in `scratch`; returns it and how many elves moved.
     ///
     /// # Errors
     ///
     /// [`AllocFailure`] when `alloc` cannot provide the new generation.
-    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), AllocFailure>;
+    fn try_step_in(
+        &self,
+        round: usize,
+        alloc: A,
+        scratch: &mut Self::Scratch,
+    ) -> Result<(Self, usize), AllocFailure>;
 
     /// `tempcopy`'s copy back: makes `self` hold `next`'s elves, reusing its
     /// own block (growing it through the allocator it lives in if needed).
@@ -117,8 +130,8 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     fn try_spare_in(&self, alloc: A) -> Result<Self, AllocFailure>;
 
     /// `reuse`'s round: plays round `round` (1-based) into `next`, which is
-    /// emptied first and keeps its block (Zig's `clearRetainingCapacity`);
-    /// returns how many elves moved. The hash tables never allocate here
+    /// emptied first and keeps its block (Zig's `clearRetainingCapacity`),
+    /// working in `scratch`; returns how many elves moved. The hash tables never allocate here
     /// (their elf count never changes); the bit grid allocates a new block
     /// in `next`'s allocator, and frees the old one, only when the grown
     /// grid no longer fits it.
@@ -127,7 +140,12 @@ pub trait Cells<A: Allocator>: Generation + Sized {
     ///
     /// [`AllocFailure`] when `next` needs a new block and its allocator
     /// cannot provide it; `next` is then unchanged but for its contents.
-    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure>;
+    fn try_step_into(
+        &self,
+        round: usize,
+        next: &mut Self,
+        scratch: &mut Self::Scratch,
+    ) -> Result<usize, AllocFailure>;
 }
 
 /// Sorts points by (y, x), the order reports and tests use.

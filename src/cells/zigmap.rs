@@ -431,7 +431,14 @@ impl<A: Allocator> Cells<A> for ZigMap<A> {
         Ok(map)
     }
 
-    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), AllocFailure> {
+    type Scratch = ();
+
+    fn try_step_in(
+        &self,
+        round: usize,
+        alloc: A,
+        (): &mut (),
+    ) -> Result<(Self, usize), AllocFailure> {
         let mut next = Self::try_with_room_in(self.len, alloc)?;
         let moved = step(&self.slots(), &mut next, round);
         Ok((next, moved))
@@ -464,7 +471,12 @@ impl<A: Allocator> Cells<A> for ZigMap<A> {
     /// solve.zig's `reuse`: `clearRetainingCapacity`, then one
     /// `putAssumeCapacity` per elf. The table holds every elf: nothing
     /// allocates.
-    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, AllocFailure> {
+    fn try_step_into(
+        &self,
+        round: usize,
+        next: &mut Self,
+        (): &mut (),
+    ) -> Result<usize, AllocFailure> {
         next.clear_retaining_capacity();
         Ok(step(self, next, round))
     }
@@ -610,7 +622,7 @@ mod tests {
         let mut set = crate::sim::try_new_set_in(elves.len(), Global).unwrap();
         set.extend(elves.points());
         for round in 1..=20 {
-            let (next, moved) = map.try_step_in(round, Global).unwrap();
+            let (next, moved) = map.try_step_in(round, Global, &mut ()).unwrap();
             let mut next_set = crate::sim::try_new_set_in(set.len(), Global).unwrap();
             assert_eq!(moved, step(&set, &mut next_set, round), "round {round}");
             map.try_copy_back(&next).unwrap();

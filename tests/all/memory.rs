@@ -335,7 +335,7 @@ fn out_of_memory_names_the_round_and_keeps_part1() {
 #[test]
 fn bitgrid_figures_follow_the_grid_formula() {
     use day23::alloc::Global;
-    use day23::cells::bitgrid::BitGrid;
+    use day23::cells::bitgrid::{BitGrid, Scratch};
     use day23::cli::CellKind;
     use day23::sim::first_direction;
 
@@ -345,8 +345,12 @@ fn bitgrid_figures_follow_the_grid_formula() {
     let elves = parse(&input).unwrap();
     let mut grid = BitGrid::try_from_points_in(elves.points(), Global).unwrap();
     let mut sizes = vec![BitGrid::<Global>::bytes_for(grid.dims()).unwrap()];
+    let mut scratch = Scratch::default();
     for round in 1..=20 {
-        grid = grid.try_step_in(first_direction(round), Global).unwrap().0;
+        grid = grid
+            .try_step_in(first_direction(round), Global, &mut scratch)
+            .unwrap()
+            .0;
         let dims = grid.dims();
         assert_eq!(
             BitGrid::<Global>::bytes_for(dims),

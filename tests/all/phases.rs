@@ -110,8 +110,8 @@ struct Phases {
 }
 
 impl Observer for Phases {
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
-        self.rounds.push((stats.clone(), snapshot.layouts()));
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
+        self.rounds.push((stats, snapshot.layouts()));
     }
 
     fn phase(&mut self, round: usize, phase: Phase, snapshot: &dyn Snapshot) {

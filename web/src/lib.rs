@@ -101,15 +101,16 @@ struct PageObserver<'m, 'p> {
 }
 
 impl Observer for PageObserver<'_, '_> {
-    fn round(&mut self, stats: &RoundStats, snapshot: &dyn Snapshot) {
+    fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
         if stats.round == 0 {
             self.elves = Some(snapshot.elves().len());
         }
         if let Some(report) = &mut self.report {
             report.round(stats.round, snapshot);
         }
-        self.rounds.push(stats.clone());
-        (self.progress)(self.run, stats.round);
+        let round = stats.round;
+        self.rounds.push(stats);
+        (self.progress)(self.run, round);
     }
 
     fn phase(&mut self, _round: usize, _phase: Phase, snapshot: &dyn Snapshot) {

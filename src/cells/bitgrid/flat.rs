@@ -22,6 +22,15 @@
 //! plan pass covers two more rows on either side (and a word either end), the
 //! rows its resolve pass reads. Grids wider than [`MAX_WIDTH`] words, whose
 //! single row would not fit, take [the strip kernel](super::strips).
+//!
+//! The smallest tier's planes (every 70x70 puzzle input's, 8 KiB) are a
+//! [`Scratch`] the run owns: made and zeroed once, on the stack of the
+//! driver's loop, and lent to every round, so a round does not zero 8 KiB of
+//! planes it is about to overwrite. The larger tiers' planes are made, zeroed,
+//! on the round's own stack frame. Either way nothing carries from one chunk
+//! or round to the next: the plan pass writes every plane word the resolve
+//! pass reads (zero outside the rows with elves, see [`Planes::plan`]), and
+//! the tests poison the scratch with random words before every round.
 
 use super::{Around, Frame, proposals, resolve};
 use crate::simd::{self, Kernel, Level};
@@ -34,23 +43,80 @@ const TIERS: [usize; 5] = [256, 512, 1024, 2048, 8192];
 /// one row needs the planes of five rows and two words.
 pub(super) const MAX_WIDTH: usize = (TIERS[TIERS.len() - 1] - 2) / 5;
 
+/// The words per plane of the smallest tier, the one in [`Scratch`].
+const SMALL: usize = TIERS[0];
+
+/// The bit grid's round scratch: the flat kernel's proposal planes for grids
+/// of up to 256 words per plane (four planes, 8 KiB; every 70x70 puzzle
+/// input's grid), owned by a run and lent to each of its rounds, so that a
+/// round does not zero them again. What it holds before a round never
+/// matters: the round overwrites every word it reads. Larger grids' rounds
+/// make their own planes.
+pub struct Scratch {
+    /// North proposals.
+    n: [u64; SMALL],
+    /// South proposals.
+    s: [u64; SMALL],
+    /// West proposals.
+    w: [u64; SMALL],
+    /// East proposals.
+    e: [u64; SMALL],
+}
+
+impl Default for Scratch {
+    /// Zeroed planes (safe code must initialize them; their values are
+    /// never read before a round writes them).
+    fn default() -> Self {
+        Self {
+            n: [0; SMALL],
+            s: [0; SMALL],
+            w: [0; SMALL],
+            e: [0; SMALL],
+        }
+    }
+}
+
+impl core::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("words_per_plane", &SMALL)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scratch {
+    /// The four planes, as a round takes them.
+    fn planes(&mut self) -> Planes<'_> {
+        Planes {
+            n: &mut self.n,
+            s: &mut self.s,
+            w: &mut self.w,
+            e: &mut self.e,
+        }
+    }
+
+    /// Every word of the four planes, for tests that poison them.
+    #[cfg(test)]
+    pub(super) fn words_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+        [&mut self.n, &mut self.s, &mut self.w, &mut self.e]
+            .into_iter()
+            .flat_map(|plane| plane.iter_mut())
+    }
+}
+
 /// Runs the round of `frame` into `out` (the new grid's zeroed words) with
 /// first direction `first % 4`, compiled for `level`; returns how many elves
-/// moved. `frame.w` must be at most [`MAX_WIDTH`].
-pub(super) fn step(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Level) -> usize {
-    let (w, h) = (frame.w, frame.h);
-    // The whole grid with its halo of two rows and a word, or twenty rows.
-    let want = h
-        .saturating_add(4)
-        .saturating_mul(w)
-        .saturating_add(2)
-        .min(w.saturating_mul(20).saturating_add(2));
-    let tier = TIERS
-        .iter()
-        .position(|&t| t >= want)
-        .unwrap_or(TIERS.len() - 1);
-    match (tier, first % 4) {
-        (0, f) => dispatch::<256>(frame, out, f, level),
+/// moved. `frame.w` must be at most [`MAX_WIDTH`]. A grid that the smallest
+/// tier holds takes its planes from `scratch`, whatever they hold.
+pub(super) fn step(
+    frame: &Frame<'_>,
+    out: &mut [u64],
+    first: usize,
+    level: Level,
+    scratch: &mut Scratch,
+) -> usize {
+    match (tier(frame.w, frame.h), first % 4) {
+        (0, f) => round(frame, out, scratch.planes(), f, level),
         (1, f) => dispatch::<512>(frame, out, f, level),
         (2, f) => dispatch::<1024>(frame, out, f, level),
         (3, f) => dispatch::<2048>(frame, out, f, level),
@@ -58,7 +124,22 @@ pub(super) fn step(frame: &Frame<'_>, out: &mut [u64], first: usize, level: Leve
     }
 }
 
-/// [`step`] with the scratch size fixed: the `N`-word planes, zeroed, on this
+/// The index in [`TIERS`] of the planes a round of a grid of `w` words by `h`
+/// rows takes: the smallest that holds the whole grid with its halo of two
+/// rows and a word, or twenty rows (0: the [`Scratch`]).
+pub(super) fn tier(w: usize, h: usize) -> usize {
+    let want = h
+        .saturating_add(4)
+        .saturating_mul(w)
+        .saturating_add(2)
+        .min(w.saturating_mul(20).saturating_add(2));
+    TIERS
+        .iter()
+        .position(|&t| t >= want)
+        .unwrap_or(TIERS.len() - 1)
+}
+
+/// [`step`] for the larger tiers: the `N`-word planes, zeroed, on this
 /// frame. Never inlined, so that each size's planes get a frame of their
 /// own: a round on a small grid does not enter (and probe) the largest
 /// tier's 256 KiB frame. Only the planes depend on `N`: the round itself is

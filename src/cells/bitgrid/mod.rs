@@ -53,7 +53,11 @@
 //!   word kernels' work would grow with the bounding box, not the elves.
 //!
 //! None allocates: the scratch lives on the stack, and the only memory the
-//! allocator sees is the two grids' blocks.
+//! allocator sees is the two grids' blocks. The flat kernel's planes for
+//! grids of up to 256 words per plane are a [`Scratch`] that the caller owns
+//! and lends to every round (the driver makes one per run, on its stack),
+//! so a round does not zero them; no round reads what an earlier one left
+//! there.
 //!
 //! ## Sizes and the byte formula
 //!
@@ -85,6 +89,8 @@ use crate::grid::Point2D;
 mod flat;
 mod sparse;
 mod strips;
+
+pub use flat::Scratch;
 
 use crate::simd::Level;
 
@@ -444,6 +450,10 @@ impl<A: Allocator> BitGrid<A> {
     /// [`bytes_for`](Self::bytes_for)`(new.dims())` bytes in `alloc`. Returns it
     /// and the number of elves that moved.
     ///
+    /// The round works in `scratch` when the grid fits it: a caller that
+    /// plays many rounds makes one [`Scratch`] and lends it to each. What it
+    /// holds makes no difference to the result.
+    ///
     /// # Errors
     ///
     /// [`BitGridError::TooLarge`] when the grown dims overflow;
@@ -452,8 +462,9 @@ impl<A: Allocator> BitGrid<A> {
         &self,
         first_dir: usize,
         alloc: B,
+        scratch: &mut Scratch,
     ) -> Result<(BitGrid<B>, usize), BitGridError> {
-        self.step_with_in(first_dir, alloc, self.kernel())
+        self.step_with_in(first_dir, alloc, self.kernel(), scratch)
     }
 
     /// One round, as [`try_step_in`](Self::try_step_in), into `next`'s
@@ -474,6 +485,7 @@ impl<A: Allocator> BitGrid<A> {
         &self,
         first_dir: usize,
         next: &mut BitGrid<B>,
+        scratch: &mut Scratch,
     ) -> Result<usize, BitGridError> {
         let growth = self.growth()?;
         let used = growth.dims.words().ok_or(BitGridError::TooLarge)?;
@@ -487,7 +499,7 @@ impl<A: Allocator> BitGrid<A> {
             next.len = 0;
             next.tiles = sparse::Tiles::none(growth.dims);
         }
-        Ok(self.step_onto(next, first_dir, self.kernel(), growth))
+        Ok(self.step_onto(next, first_dir, self.kernel(), growth, scratch))
     }
 
     /// The kernel that suits this grid.
@@ -514,10 +526,11 @@ impl<A: Allocator> BitGrid<A> {
         first_dir: usize,
         alloc: B,
         kernel: RoundKernel,
+        scratch: &mut Scratch,
     ) -> Result<(BitGrid<B>, usize), BitGridError> {
         let growth = self.growth()?;
         let mut next = BitGrid::try_empty_in(growth.dims, alloc)?;
-        let moved = self.step_onto(&mut next, first_dir, kernel, growth);
+        let moved = self.step_onto(&mut next, first_dir, kernel, growth, scratch);
         Ok((next, moved))
     }
 
@@ -554,14 +567,16 @@ impl<A: Allocator> BitGrid<A> {
     }
 
     /// Plays the round into `next`, whose first `used` words are zero and
-    /// whose dims are `growth`'s; sets its elves and tiles. Returns the
-    /// number of elves that moved.
+    /// whose dims are `growth`'s, with the flat kernel's planes in `scratch`
+    /// when they fit; sets its elves and tiles. Returns the number of elves
+    /// that moved.
     fn step_onto<B: Allocator>(
         &self,
         next: &mut BitGrid<B>,
         first_dir: usize,
         kernel: RoundKernel,
         growth: Growth,
+        scratch: &mut Scratch,
     ) -> usize {
         let (d, grown) = (self.dims, growth.dims);
         debug_assert_eq!(next.dims, grown);
@@ -579,7 +594,7 @@ impl<A: Allocator> BitGrid<A> {
         let all = sparse::Tiles::all(grown);
         let (moved, tiles) = match kernel {
             RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => {
-                (flat::step(&frame, out, first_dir, level), all)
+                (flat::step(&frame, out, first_dir, level, scratch), all)
             }
             RoundKernel::Flat(_) => (frame.step_strips(out, first_dir, STRIP_WORDS), all),
             RoundKernel::Strips(strip) => (frame.step_strips(out, first_dir, strip), all),
@@ -894,8 +909,16 @@ impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
         Self::try_from_points_in(elves.points(), alloc).map_err(Into::into)
     }
 
-    fn try_step_in(&self, round: usize, alloc: A) -> Result<(Self, usize), super::AllocFailure> {
-        BitGrid::try_step_in(self, crate::sim::first_direction(round), alloc).map_err(Into::into)
+    type Scratch = Scratch;
+
+    fn try_step_in(
+        &self,
+        round: usize,
+        alloc: A,
+        scratch: &mut Scratch,
+    ) -> Result<(Self, usize), super::AllocFailure> {
+        let first = crate::sim::first_direction(round);
+        BitGrid::try_step_in(self, first, alloc, scratch).map_err(Into::into)
     }
 
     fn try_copy_back(&mut self, next: &Self) -> Result<(), super::AllocFailure> {
@@ -912,8 +935,14 @@ impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
         Self::try_empty_in(self.dims, alloc).map_err(Into::into)
     }
 
-    fn try_step_into(&self, round: usize, next: &mut Self) -> Result<usize, super::AllocFailure> {
-        BitGrid::try_step_into(self, crate::sim::first_direction(round), next).map_err(Into::into)
+    fn try_step_into(
+        &self,
+        round: usize,
+        next: &mut Self,
+        scratch: &mut Scratch,
+    ) -> Result<usize, super::AllocFailure> {
+        let first = crate::sim::first_direction(round);
+        BitGrid::try_step_into(self, first, next, scratch).map_err(Into::into)
     }
 }
 

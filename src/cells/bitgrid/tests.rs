@@ -147,16 +147,30 @@ fn kernels(strips: &[usize]) -> Vec<RoundKernel> {
         .collect()
 }
 
+/// Fills every word of `scratch` with a random one, as a round that left
+/// garbage there would.
+fn poison(scratch: &mut Scratch, rng: &mut XorShift) {
+    for word in scratch.words_mut() {
+        *word = rng.next();
+    }
+}
+
 /// Steps `points` for `rounds` rounds with every kernel of
 /// [`kernels`]`(strips)` alongside the reference, comparing everything after
-/// every round.
+/// every round. Every run shares one scratch, poisoned with random words
+/// before every round; each flat kernel also runs with a fresh zeroed
+/// scratch every round, and its grids are compared word for word.
 fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) {
     let mut reference = to_ref(points);
     let kernels = kernels(strips);
-    // One grid per kernel, one that takes what `try_step_in` chooses, and one
-    // that takes the next kernel every round (so the sparse kernel follows
-    // the word kernels and the other way round).
-    let runs = kernels.len() + 2;
+    let flat: Vec<usize> = (0..kernels.len())
+        .filter(|&i| matches!(kernels[i], RoundKernel::Flat(_)))
+        .collect();
+    // One grid per kernel, one per flat kernel with a fresh scratch, one
+    // that takes what `try_step_in` chooses, and one that takes the next
+    // kernel every round (so the sparse kernel follows the word kernels and
+    // the other way round).
+    let runs = kernels.len() + flat.len() + 2;
     let mut grids: Vec<BitGrid<Global>> = (0..runs)
         .map(|_| BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap())
         .collect();
@@ -165,22 +179,32 @@ fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) 
         assert_eq!(grid.empty_ground(), ref_empty_ground(&reference));
         assert_invariants(grid);
     }
+    let mut scratch = Scratch::default();
+    let mut rng = XorShift::new(points.len() as u64 ^ 0x5c4a_7c11);
     for round in 1..=rounds {
         let first = (round - 1) % 4;
         let (next, moved) = ref_round(&reference, first);
         reference = next;
         let expected: Vec<_> = reference.iter().copied().collect();
         for (i, grid) in grids.iter_mut().enumerate() {
-            // Runs past the kernels: first `try_step_in`'s choice, then a new
-            // kernel every round.
-            let kernel = match i.checked_sub(kernels.len()) {
-                None => Some(kernels[i]),
-                Some(0) => None,
-                Some(_) => Some(kernels[round % kernels.len()]),
+            // Runs past the kernels: the flat ones with a fresh scratch, then
+            // `try_step_in`'s choice, then a new kernel every round.
+            let (kernel, fresh) = match i.checked_sub(kernels.len()) {
+                None => (Some(kernels[i]), false),
+                Some(k) if k < flat.len() => (Some(kernels[flat[k]]), true),
+                Some(k) if k == flat.len() => (None, false),
+                Some(_) => (Some(kernels[round % kernels.len()]), false),
+            };
+            let mut zeroed = Scratch::default();
+            let scratch = if fresh {
+                &mut zeroed
+            } else {
+                poison(&mut scratch, &mut rng);
+                &mut scratch
             };
             let (stepped, grid_moved) = match kernel {
-                Some(kernel) => grid.step_with_in(first, Global, kernel),
-                None => grid.try_step_in(first, Global),
+                Some(kernel) => grid.step_with_in(first, Global, kernel, scratch),
+                None => grid.try_step_in(first, Global, scratch),
             }
             .unwrap();
             assert_eq!(grid_moved, moved, "round {round}, run {i} {kernel:?}");
@@ -193,6 +217,12 @@ fn check_against_reference(points: &[Point2D], rounds: usize, strips: &[usize]) 
             assert_invariants(&stepped);
             assert_growth(grid.dims(), stepped.dims());
             *grid = stepped;
+        }
+        // A flat kernel on a poisoned scratch gives the same words as on a
+        // zeroed one.
+        for (k, &i) in flat.iter().enumerate() {
+            let fresh = &grids[kernels.len() + k];
+            assert_eq!(grids[i].cells(), fresh.cells(), "round {round}, run {i}");
         }
     }
 }
@@ -239,8 +269,11 @@ fn random_field(w: usize, h: usize, density: f64, seed: u64, (ox, oy): (i32, i32
 fn solve(points: &[Point2D]) -> (u64, usize) {
     let mut grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
     let mut part1 = grid.empty_ground();
+    let mut scratch = Scratch::default();
     for round in 1.. {
-        let (next, moved) = grid.try_step_in((round - 1) % 4, Global).unwrap();
+        let (next, moved) = grid
+            .try_step_in((round - 1) % 4, Global, &mut scratch)
+            .unwrap();
         grid = next;
         if round == 10 {
             part1 = grid.empty_ground();
@@ -341,7 +374,9 @@ fn no_elves_is_one_word_and_stays_still() {
         (0, 0, 8)
     );
     assert!(grid.is_empty());
-    let (next, moved) = grid.try_step_in(0, Global).unwrap();
+    let (next, moved) = grid
+        .try_step_in(0, Global, &mut Scratch::default())
+        .unwrap();
     assert_eq!(
         (next.dims(), moved, next.points().count()),
         (GridDims::EMPTY, 0, 0)
@@ -379,8 +414,12 @@ fn dims_for_leaves_a_margin_of_one() {
 #[test]
 fn first_dir_wraps_modulo_4() {
     let grid = BitGrid::try_from_points_in(parse(LARGER).into_iter(), Global).unwrap();
-    let (a, ma) = grid.try_step_in(1, Global).unwrap();
-    let (b, mb) = grid.try_step_in(5, Global).unwrap();
+    let (a, ma) = grid
+        .try_step_in(1, Global, &mut Scratch::default())
+        .unwrap();
+    let (b, mb) = grid
+        .try_step_in(5, Global, &mut Scratch::default())
+        .unwrap();
     assert_eq!((pairs(&a), ma), (pairs(&b), mb));
 }
 
@@ -391,7 +430,9 @@ fn growth_follows_elves_next_to_the_margin() {
         BitGrid::try_from_points_in([Point2D::new(0, 0), Point2D::new(1, 0)].into_iter(), Global)
             .unwrap();
     let d = grid.dims();
-    let (next, moved) = grid.try_step_in(0, Global).unwrap();
+    let (next, moved) = grid
+        .try_step_in(0, Global, &mut Scratch::default())
+        .unwrap();
     assert_eq!(moved, 2);
     let n = next.dims();
     // North and south both had an elf next to them (row 1 = row h - 2),
@@ -403,14 +444,18 @@ fn growth_follows_elves_next_to_the_margin() {
     // grows every side it is next to, and then nothing more.
     let lone = BitGrid::try_from_points_in([Point2D::new(7, 7)].into_iter(), Global).unwrap();
     let d = lone.dims();
-    let (grown, moved) = lone.try_step_in(0, Global).unwrap();
+    let (grown, moved) = lone
+        .try_step_in(0, Global, &mut Scratch::default())
+        .unwrap();
     assert_eq!(moved, 0);
     let g = grown.dims();
     assert_eq!(
         (g.x0, g.y0, g.width_words, g.height),
         (d.x0 - 64, d.y0 - 1, 2, 5)
     );
-    let (again, _) = grown.try_step_in(1, Global).unwrap();
+    let (again, _) = grown
+        .try_step_in(1, Global, &mut Scratch::default())
+        .unwrap();
     assert_eq!(again.dims(), g);
     assert_eq!(pairs(&again), vec![(7, 7)]);
 }
@@ -423,7 +468,9 @@ fn one_block_per_grid_counted() {
     assert_eq!(counting.stats().allocs, 1);
     assert_eq!(counting.live_bytes(), bytes0);
     assert_eq!(grid.allocation_bytes(), bytes0);
-    let (next, _) = grid.try_step_in(0, &counting).unwrap();
+    let (next, _) = grid
+        .try_step_in(0, &counting, &mut Scratch::default())
+        .unwrap();
     let bytes1 = BitGrid::<Global>::bytes_for(next.dims()).unwrap();
     assert_eq!(counting.stats().allocs, 2);
     assert_eq!(counting.live_bytes(), bytes0 + bytes1);
@@ -445,9 +492,12 @@ fn one_block_per_round_in_a_fixed_buffer() {
     let mut buf = vec![MaybeUninit::<u8>::uninit(); 64 * 1024];
     let fba = FixedBufferAllocator::new(&mut buf);
     let mut grid = BitGrid::try_from_points_in(parse(LARGER).into_iter(), &fba).unwrap();
+    let mut scratch = Scratch::default();
     for round in 1..=20 {
         let before = fba.stats();
-        let (next, _) = grid.try_step_in((round - 1) % 4, &fba).unwrap();
+        let (next, _) = grid
+            .try_step_in((round - 1) % 4, &fba, &mut scratch)
+            .unwrap();
         let after = fba.stats();
         let bytes = BitGrid::<Global>::bytes_for(next.dims()).unwrap();
         assert_eq!(after.allocs, before.allocs + 1, "round {round}");
@@ -480,7 +530,9 @@ fn too_small_fixed_buffer_is_an_alloc_error() {
     assert_eq!(tiny.stats().failed_allocs, 1);
     // The first grid fits; the grown one does not.
     let grid = BitGrid::try_from_points_in(points.iter().copied(), &fba).unwrap();
-    let err = grid.try_step_in(0, &fba).unwrap_err();
+    let err = grid
+        .try_step_in(0, &fba, &mut Scratch::default())
+        .unwrap_err();
     let BitGridError::Alloc { requested_bytes } = err else {
         panic!("{err:?}")
     };
@@ -532,7 +584,8 @@ fn coordinates_at_the_ends_of_i32_are_too_large() {
     let grid = BitGrid::try_from_points_in(pair.into_iter(), Global).unwrap();
     assert_eq!(grid.dims().y0, i32::MIN);
     assert_eq!(
-        grid.try_step_in(0, Global).unwrap_err(),
+        grid.try_step_in(0, Global, &mut Scratch::default())
+            .unwrap_err(),
         BitGridError::TooLarge
     );
     assert!(
@@ -558,7 +611,9 @@ fn copy_back_reuses_the_block_when_it_fits() {
     let mut persistent = BitGrid::try_from_points_in(big.iter().copied(), &counting).unwrap();
     let block = persistent.allocation_bytes();
     let small = BitGrid::try_from_points_in(parse(LARGER).into_iter(), Global).unwrap();
-    let (stepped, _) = small.try_step_in(0, Global).unwrap();
+    let (stepped, _) = small
+        .try_step_in(0, Global, &mut Scratch::default())
+        .unwrap();
     persistent.try_copy_from(&stepped).unwrap();
     assert_eq!(counting.stats().allocs, 1, "no allocation");
     assert_eq!(persistent.allocation_bytes(), block, "same block");
@@ -567,8 +622,12 @@ fn copy_back_reuses_the_block_when_it_fits() {
     assert_eq!(pairs(&persistent), pairs(&stepped));
     assert_eq!(persistent.empty_ground(), stepped.empty_ground());
     // And it steps on from there like the original.
-    let (a, ma) = persistent.try_step_in(1, Global).unwrap();
-    let (b, mb) = stepped.try_step_in(1, Global).unwrap();
+    let (a, ma) = persistent
+        .try_step_in(1, Global, &mut Scratch::default())
+        .unwrap();
+    let (b, mb) = stepped
+        .try_step_in(1, Global, &mut Scratch::default())
+        .unwrap();
     assert_eq!((pairs(&a), ma, a.dims()), (pairs(&b), mb, b.dims()));
 }
 
@@ -715,6 +774,74 @@ fn the_sparse_scan_yields_every_elf_once_by_next_and_by_fold() {
         for got in [&mut by_next, &mut by_fold, &mut mixed] {
             got.sort_by_key(|p| (p.y, p.x));
             assert_eq!(*got, want);
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "too slow under Miri")]
+fn a_poisoned_scratch_gives_the_same_grids_as_a_zeroed_one() {
+    // Grids the run's scratch holds (the smallest tier): the larger example,
+    // a 70x70 field like the puzzle's, a column of three chunks, and eleven
+    // words by 42 rows in chunks of 19 rows. Before every round the scratch
+    // is filled with all ones or with random words; every generation must
+    // equal, word for word, the one made on a fresh zeroed scratch and the
+    // strip kernel's (which has no planes).
+    let fields = [
+        parse(LARGER),
+        random_field(70, 70, 0.5, 61, (0, 0)),
+        random_field(40, 600, 0.3, 62, (5, -300)),
+        random_field(700, 40, 0.3, 63, (-350, 0)),
+    ];
+    let flat = Level::ALL
+        .into_iter()
+        .filter(|l| l.is_available())
+        .map(RoundKernel::Flat);
+    let mut rng = XorShift::new(64);
+    for (f, points) in fields.iter().enumerate() {
+        let start = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
+        let d = start.dims();
+        assert_eq!(flat::tier(d.width_words, d.height), 0, "field {f}: {d:?}");
+        for kernel in flat.clone() {
+            for all_ones in [true, false] {
+                let mut poisoned = Scratch::default();
+                let [mut grid, mut fresh, mut strips] =
+                    [(); 3].map(|()| start.try_clone_in(Global).unwrap());
+                for round in 1..=200 {
+                    let first = (round - 1) % 4;
+                    for word in poisoned.words_mut() {
+                        *word = if all_ones { u64::MAX } else { rng.next() };
+                    }
+                    let (next, moved) = grid
+                        .step_with_in(first, Global, kernel, &mut poisoned)
+                        .unwrap();
+                    let (want, want_moved) = fresh
+                        .step_with_in(first, Global, kernel, &mut Scratch::default())
+                        .unwrap();
+                    let (by_strips, strips_moved) = strips
+                        .step_with_in(
+                            first,
+                            Global,
+                            RoundKernel::Strips(STRIP_WORDS),
+                            &mut poisoned,
+                        )
+                        .unwrap();
+                    let at = format!("field {f}, {kernel:?}, all ones {all_ones}, round {round}");
+                    assert_eq!((next.dims(), moved), (want.dims(), want_moved), "{at}");
+                    assert_eq!(next.cells(), want.cells(), "{at}");
+                    assert_eq!(
+                        (by_strips.dims(), strips_moved),
+                        (want.dims(), want_moved),
+                        "{at}"
+                    );
+                    assert_eq!(by_strips.cells(), want.cells(), "{at}");
+                    assert_invariants(&next);
+                    [grid, fresh, strips] = [next, want, by_strips];
+                    if moved == 0 {
+                        break;
+                    }
+                }
+            }
         }
     }
 }
