@@ -173,8 +173,8 @@ fn grow_to(low: usize) -> bool {
 /// Calls `run` with `total` bytes at the bottom of the main thread's stack,
 /// below a page made inaccessible, and returns `true`; returns `false`
 /// without calling it when the caller is not on the main thread, the main
-/// stack is in use, the process runs under Valgrind, the span exceeds [`MAX_SPAN`], the limit cannot be
-/// raised, or the stack cannot grow.
+/// stack is in use, the process runs under Valgrind, the span exceeds
+/// [`MAX_SPAN`], the limit cannot be raised, or the stack cannot grow.
 pub(super) fn with_main_stack_bottom(
     total: usize,
     run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
