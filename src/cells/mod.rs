@@ -131,10 +131,10 @@ pub trait Cells<A: Allocator>: Generation + Sized {
 
     /// `reuse`'s round: plays round `round` (1-based) into `next`, which is
     /// emptied first and keeps its block (Zig's `clearRetainingCapacity`),
-    /// working in `scratch`; returns how many elves moved. The hash tables never allocate here
-    /// (their elf count never changes); the bit grid allocates a new block
-    /// in `next`'s allocator, and frees the old one, only when the grown
-    /// grid no longer fits it.
+    /// working in `scratch`; returns how many elves moved. The hash tables
+    /// never allocate here (their elf count never changes); the bit grid
+    /// allocates a new block in `next`'s allocator, and frees the old one,
+    /// only when the grown grid no longer fits it.
     ///
     /// # Errors
     ///
