@@ -60,6 +60,8 @@ impl Default for Limits {
 pub trait Snapshot {
     /// The elves' positions, sorted by (y, x).
     fn elves(&self) -> Vec<Point2D>;
+    /// How many elves there are (without listing them).
+    fn elf_count(&self) -> usize;
     /// Every buffer's blocks (empty for the heap).
     fn layouts(&self) -> Vec<BufferLayout>;
 }
@@ -140,6 +142,10 @@ impl<'s, S, C> State<'s, S, C> {
 impl<S: Strategy, C: Generation> Snapshot for State<'_, S, C> {
     fn elves(&self) -> Vec<Point2D> {
         self.elves.positions()
+    }
+
+    fn elf_count(&self) -> usize {
+        self.elves.elf_count()
     }
 
     fn layouts(&self) -> Vec<BufferLayout> {

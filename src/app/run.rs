@@ -125,7 +125,7 @@ struct RunObserver<'m, 'o> {
 impl Observer for RunObserver<'_, '_> {
     fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
         if stats.round == 0 {
-            self.elves = Some(snapshot.elves().len());
+            self.elves = Some(snapshot.elf_count());
         }
         let drawn = self
             .layout

@@ -88,4 +88,8 @@ impl<A: Allocator> Generation for ElfSet<A> {
     fn positions(&self) -> Vec<Point2D> {
         sorted(self.iter().copied().collect())
     }
+
+    fn elf_count(&self) -> usize {
+        self.len()
+    }
 }

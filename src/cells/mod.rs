@@ -70,6 +70,9 @@ pub trait Generation {
 
     /// The elves' positions, sorted by (y, x).
     fn positions(&self) -> Vec<Point2D>;
+
+    /// How many elves there are.
+    fn elf_count(&self) -> usize;
 }
 
 /// A representation of the elves that lives in an allocator `A`.

@@ -416,6 +416,10 @@ impl<A: Allocator> Generation for ZigMap<A> {
     fn positions(&self) -> Vec<Point2D> {
         sorted(self.points().collect())
     }
+
+    fn elf_count(&self) -> usize {
+        self.len()
+    }
 }
 
 impl<A: Allocator> Cells<A> for ZigMap<A> {

@@ -8,7 +8,10 @@
 //!
 //! Parsing is two passes over the bytes, with no allocation: [`parse`]
 //! validates and counts the elves, so that the set can be reserved for exactly
-//! that many, then [`Elves::points`] yields them.
+//! that many, then [`Elves::points`] yields them. Both read whole runs of
+//! bytes without a branch per cell: a plain input (`.`, `#`, `\n`) is
+//! checked and counted with vector compares, and the elves are found 64
+//! cells at a time.
 
 use super::Point2D;
 
@@ -97,6 +100,41 @@ pub fn parse(input: &[u8]) -> Result<Elves<'_>, ParseError> {
     if body.is_empty() {
         return Err(ParseError::Empty);
     }
+    let count = match count_plain(body) {
+        Some(count) => count,
+        None => validate(body)?,
+    };
+    if count == 0 {
+        return Err(ParseError::NoElves);
+    }
+    Ok(Elves { body, count })
+}
+
+/// The elves of `body` when it is plain: only `.`, `#` and `\n`, and fewer
+/// than [`MAX_EXTENT`] bytes, so that no line or column can pass it. The
+/// loop has no branch per byte, and compiles to vector compares (counts in
+/// bytes, 255 at a time). `None` for anything else, which [`validate`]
+/// then reads byte by byte: a `\r\n` input, or an error to place.
+fn count_plain(body: &[u8]) -> Option<usize> {
+    if body.len() >= MAX_EXTENT {
+        return None;
+    }
+    let (mut count, mut other) = (0usize, 0u8);
+    for chunk in body.chunks(255) {
+        let (mut elves, mut odd) = (0u8, 0u8);
+        for &b in chunk {
+            elves += u8::from(b == b'#');
+            odd |= u8::from(!matches!(b, b'.' | b'#' | b'\n'));
+        }
+        count += usize::from(elves);
+        other |= odd;
+    }
+    (other == 0).then_some(count)
+}
+
+/// Validates `body` byte by byte and counts its elves: the path for line
+/// endings of `\r\n`, and the one that places an error.
+fn validate(body: &[u8]) -> Result<usize, ParseError> {
     let mut count = 0usize;
     let (mut line, mut line_start) = (1usize, 0usize);
     let mut i = 0;
@@ -121,10 +159,7 @@ pub fn parse(input: &[u8]) -> Result<Elves<'_>, ParseError> {
         }
         i += 1;
     }
-    if count == 0 {
-        return Err(ParseError::NoElves);
-    }
-    Ok(Elves { body, count })
+    Ok(count)
 }
 
 /// The error for the byte at `at`, which is not `.`, `#` or a line ending.
@@ -163,56 +198,60 @@ impl<'a> Elves<'a> {
         self.count == 0
     }
 
-    /// The elves' positions, row by row, left to right. Only the `#` and
-    /// newline bytes are visited (`memchr`'s vectorized search), so a large
-    /// input with few elves is walked at memory speed; an input shorter than
-    /// [`SCAN_BELOW`] bytes is scanned byte by byte instead.
+    /// The elves' positions, row by row, left to right. Each line is read
+    /// 64 cells at a time as a word of bits ([`cell_bits`]), and the elves
+    /// are that word's set bits: a few instructions per 64 cells and one
+    /// per elf, with no branch on whether a cell holds an elf, and no
+    /// question to the CPU about its vector instructions (`memchr`'s first
+    /// call asks, and on a VM that costs tens of microseconds,
+    /// `docs/performance.md`).
     pub fn points(&self) -> impl Iterator<Item = Point2D> + Clone + 'a {
-        let body = self.body;
-        // (row, start of the row) as the scan goes; the parser has checked
-        // that rows and columns fit in i32.
-        let mut row = (0i32, 0usize);
-        let hits = if body.len() < SCAN_BELOW {
-            Hits::Scan(body.iter().enumerate())
-        } else {
-            Hits::Memchr(memchr::memchr2_iter(b'#', b'\n', body))
-        };
-        hits.filter_map(move |at| {
-            if body[at] == b'\n' {
-                row = (row.0.wrapping_add(1), at + 1);
-                return None;
-            }
-            Some(Point2D::new((at - row.1) as i32, row.0))
-        })
+        // The parser has checked that rows and columns fit in i32.
+        self.body
+            .split(|&b| b == b'\n')
+            .zip(0i32..)
+            .flat_map(|(line, y)| {
+                line.chunks(64)
+                    .zip((0i32..).step_by(64))
+                    .flat_map(move |(cells, x)| {
+                        Ones(cell_bits(cells)).map(move |i| Point2D::new(x + i, y))
+                    })
+            })
     }
 }
 
-/// Inputs shorter than this many bytes are scanned byte by byte: `memchr`'s
-/// first call in a process picks its AVX2 or SSE2 routine by asking the CPU
-/// (`std_detect`, about 0.1 ms where `cpuid` traps to a hypervisor), more
-/// than scanning a small input costs (`docs/performance.md`, issue 22).
-pub const SCAN_BELOW: usize = 1024;
-
-/// The offsets of the `#` and newline bytes of an input, in order.
-#[derive(Clone)]
-enum Hits<'a> {
-    /// `memchr`'s vectorized search.
-    Memchr(memchr::Memchr2<'a>),
-    /// A plain scan, for small inputs.
-    Scan(core::iter::Enumerate<core::slice::Iter<'a, u8>>),
+/// Bit `i` set where `cells[i]` is `#`, for up to 64 cells. The loop over a
+/// full 64 compiles to vector compares and mask moves (SSE2's `pmovmskb` on
+/// the x86-64 baseline).
+#[inline]
+fn cell_bits(cells: &[u8]) -> u64 {
+    let bits = |cells: &[u8]| {
+        cells
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (i, &b)| acc | u64::from(b == b'#') << i)
+    };
+    match <&[u8; 64]>::try_from(cells) {
+        Ok(full) => bits(full),
+        Err(_) => bits(&cells[..cells.len().min(64)]),
+    }
 }
 
-impl Iterator for Hits<'_> {
-    type Item = usize;
+/// The positions of a word's set bits, lowest first.
+#[derive(Clone)]
+struct Ones(u64);
+
+impl Iterator for Ones {
+    type Item = i32;
 
     #[inline]
-    fn next(&mut self) -> Option<usize> {
-        match self {
-            Hits::Memchr(hits) => hits.next(),
-            Hits::Scan(bytes) => bytes
-                .find(|&(_, &b)| b == b'#' || b == b'\n')
-                .map(|(at, _)| at),
+    fn next(&mut self) -> Option<i32> {
+        if self.0 == 0 {
+            return None;
         }
+        let i = self.0.trailing_zeros();
+        self.0 &= self.0 - 1;
+        Some(i as i32)
     }
 }
 
@@ -224,27 +263,51 @@ mod tests {
         parse(input).unwrap_err()
     }
 
+    /// The elves of `input`, one byte at a time.
+    fn reference(input: &[u8]) -> Vec<Point2D> {
+        let mut points = Vec::new();
+        for (y, line) in input.split(|&b| b == b'\n').enumerate() {
+            for (x, &b) in line.iter().enumerate() {
+                if b == b'#' {
+                    points.push(Point2D::new(x as i32, y as i32));
+                }
+            }
+        }
+        points
+    }
+
     #[test]
-    fn small_and_large_inputs_list_the_same_elves() {
-        // The same rows below and above SCAN_BELOW bytes: the scan and
-        // memchr give the same points.
-        let row = b"#..#.##.\r\n.#......\n";
-        let small: Vec<u8> = row.repeat(2);
-        let large: Vec<u8> = row.repeat(SCAN_BELOW / row.len() + 1);
-        assert!(small.len() < SCAN_BELOW && large.len() >= SCAN_BELOW);
-        let (small, large) = (parse(&small).unwrap(), parse(&large).unwrap());
-        let want = |rows: i32| -> Vec<Point2D> {
-            (0..rows)
-                .flat_map(|y| {
-                    let xs: &[i32] = if y % 2 == 0 { &[0, 3, 5, 6] } else { &[1] };
-                    xs.iter().map(move |&x| Point2D::new(x, y))
-                })
-                .collect()
+    fn lines_of_every_length_list_their_elves_in_order() {
+        // Lines of 0 to 200 cells (whole words of 64, and the rest), with
+        // and without `\r\n`, elves at random: the word-at-a-time scan and
+        // both counting paths against a byte-by-byte reference.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut random = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
         };
-        assert_eq!(small.points().collect::<Vec<_>>(), want(4));
-        let rows = 2 * (SCAN_BELOW / row.len() + 1) as i32;
-        assert_eq!(large.points().collect::<Vec<_>>(), want(rows));
-        assert_eq!(large.points().count(), large.len());
+        for crlf in [false, true] {
+            let mut input = Vec::new();
+            for len in 0..=200 {
+                for _ in 0..len {
+                    input.push(if random() % 3 == 0 { b'#' } else { b'.' });
+                }
+                input.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+            }
+            let want = reference(&input);
+            assert_eq!(count_plain(&input), (!crlf).then_some(want.len()));
+            assert_eq!(validate(&input), Ok(want.len()));
+            let elves = parse(&input).unwrap();
+            assert_eq!(elves.len(), want.len());
+            assert_eq!(elves.points().collect::<Vec<_>>(), want);
+        }
+        // Every cell of a full word, and a line of exactly 64.
+        let full = [b'#'; 64];
+        assert_eq!(cell_bits(&full), u64::MAX);
+        assert_eq!(cell_bits(b"#..#"), 0b1001);
+        assert_eq!(parse(&full).unwrap().points().count(), 64);
     }
 
     #[test]

@@ -296,8 +296,10 @@ pub struct BitGrid<A: Allocator> {
     used: usize,
     /// The number of elves (set bits).
     len: usize,
-    /// The tiles that may hold elves, for the sparse kernel's scan.
-    tiles: sparse::Tiles,
+    /// The tiles that may hold elves, for the sparse kernel's scan; `None`
+    /// when any tile may (after a word kernel's round, which writes every
+    /// word), so that such a round neither fills nor copies a map.
+    tiles: Option<sparse::Tiles>,
     /// Lower bounds on how far the elves are from the west and east edges:
     /// the westmost elf's column and `64 * width_words - 1` less the
     /// eastmost's, both at least 1 (the margin); 0 when not known. See
@@ -363,6 +365,7 @@ impl<A: Allocator> BitGrid<A> {
 
     /// A grid of `dims` with no elves, in one block of exactly
     /// [`bytes_for(dims)`](Self::bytes_for) bytes of `alloc`.
+    #[inline(always)]
     fn try_empty_in(dims: GridDims, alloc: A) -> Result<Self, BitGridError> {
         let bytes = Self::bytes_for(dims).ok_or(BitGridError::TooLarge)?;
         let used = dims.words().ok_or(BitGridError::TooLarge)?;
@@ -380,7 +383,7 @@ impl<A: Allocator> BitGrid<A> {
             dims,
             used,
             len: 0,
-            tiles: sparse::Tiles::none(dims),
+            tiles: None,
             side_low: [0; 2],
         })
     }
@@ -402,6 +405,7 @@ impl<A: Allocator> BitGrid<A> {
     ) -> Result<Self, BitGridError> {
         let dims = Self::dims_for(points.clone()).ok_or(BitGridError::TooLarge)?;
         let mut grid = Self::try_empty_in(dims, alloc)?;
+        let mut tiles = sparse::Tiles::none(dims);
         let (width, w) = (grid.width_cells(), dims.width_words);
         for p in points {
             let row = usize::try_from(i64::from(p.y) - i64::from(dims.y0)).ok();
@@ -417,9 +421,10 @@ impl<A: Allocator> BitGrid<A> {
             if *word & bit == 0 {
                 *word |= bit;
                 grid.len += 1;
-                grid.tiles.mark(row, col / BITS);
+                tiles.mark(row, col / BITS);
             }
         }
+        grid.tiles = Some(tiles);
         Ok(grid)
     }
 
@@ -458,6 +463,11 @@ impl<A: Allocator> BitGrid<A> {
     ///
     /// [`BitGridError::TooLarge`] when the grown dims overflow;
     /// [`BitGridError::Alloc`] when `alloc` cannot give the block.
+    // Inlined down to the driver's loop, with `step_with_in`, `try_empty_in`
+    // and `Cells::try_step_in`, so that the new grid is built where the
+    // driver keeps it: a `BitGrid` is about 600 bytes (its tile map), and
+    // each move between the calls was a `memcpy` (docs/performance.md).
+    #[inline(always)]
     pub fn try_step_in<B: Allocator>(
         &self,
         first_dir: usize,
@@ -497,7 +507,7 @@ impl<A: Allocator> BitGrid<A> {
             next.dims = growth.dims;
             next.used = used;
             next.len = 0;
-            next.tiles = sparse::Tiles::none(growth.dims);
+            next.tiles = None;
         }
         Ok(self.step_onto(next, first_dir, self.kernel(), growth, scratch))
     }
@@ -521,6 +531,7 @@ impl<A: Allocator> BitGrid<A> {
 
     /// [`try_step_in`](Self::try_step_in) with the given kernel: tests run
     /// every kernel and level on the same grids.
+    #[inline(always)]
     fn step_with_in<B: Allocator>(
         &self,
         first_dir: usize,
@@ -589,21 +600,21 @@ impl<A: Allocator> BitGrid<A> {
             dw: growth.west,
         };
         let out = &mut next.words[..next.used];
-        // The word kernels write every word, so every tile may hold elves;
-        // the sparse kernel marks the tiles it writes.
-        let all = sparse::Tiles::all(grown);
+        // The word kernels write every word, so every tile may hold elves
+        // (`None`); the sparse kernel marks the tiles it writes.
         let (moved, tiles) = match kernel {
             RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => {
-                (flat::step(&frame, out, first_dir, level, scratch), all)
+                (flat::step(&frame, out, first_dir, level, scratch), None)
             }
-            RoundKernel::Flat(_) => (frame.step_strips(out, first_dir, STRIP_WORDS), all),
-            RoundKernel::Strips(strip) => (frame.step_strips(out, first_dir, strip), all),
+            RoundKernel::Flat(_) => (frame.step_strips(out, first_dir, STRIP_WORDS), None),
+            RoundKernel::Strips(strip) => (frame.step_strips(out, first_dir, strip), None),
             RoundKernel::Sparse => {
+                let mut all = None;
                 let cur = sparse::Cells {
                     words: self.cells(),
                     dims: d,
                     len: self.len,
-                    tiles: &self.tiles,
+                    tiles: self.tiles_or(&mut all),
                 };
                 let mut sink = sparse::Sink {
                     words: out,
@@ -611,7 +622,7 @@ impl<A: Allocator> BitGrid<A> {
                     tiles: sparse::Tiles::none(grown),
                 };
                 let moved = sparse::step(&cur, &mut sink, first_dir);
-                (moved, sink.tiles)
+                (moved, Some(sink.tiles))
             }
         };
         next.tiles = tiles;
@@ -656,9 +667,11 @@ impl<A: Allocator> BitGrid<A> {
         // hold an elf in column 1 (the last but one): the first (last) words
         // of those rows, OR-ed together, a band at a time.
         let (mut first_words, mut last_words) = (0u64, 0u64);
-        let band_rows = self.tiles.band_rows();
+        let mut all = None;
+        let tiles = self.tiles_or(&mut all);
+        let band_rows = tiles.band_rows();
         for (band, rows) in cells.chunks(band_rows.saturating_mul(w)).enumerate() {
-            let (first, last) = self.tiles.marked_ends(band * band_rows, w);
+            let (first, last) = tiles.marked_ends(band * band_rows, w);
             if first {
                 first_words |= rows.iter().step_by(w).fold(0, |acc, &x| acc | x);
             }
@@ -783,6 +796,15 @@ impl<A: Allocator> BitGrid<A> {
         Points::new(self.cells(), self.dims)
     }
 
+    /// The grid's tile map, or one with every tile marked, made in `all`,
+    /// when the grid has none.
+    fn tiles_or<'t>(&'t self, all: &'t mut Option<sparse::Tiles>) -> &'t sparse::Tiles {
+        match &self.tiles {
+            Some(tiles) => tiles,
+            None => all.insert(sparse::Tiles::all(self.dims)),
+        }
+    }
+
     /// The grid's words (the used part of the block).
     fn cells(&self) -> &[u64] {
         &self.words[..self.used]
@@ -895,6 +917,10 @@ impl<A: Allocator> super::Generation for BitGrid<A> {
         // Row-major is the sorted (y, x) order already.
         self.points().collect()
     }
+
+    fn elf_count(&self) -> usize {
+        self.len
+    }
 }
 
 impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
@@ -911,6 +937,7 @@ impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
 
     type Scratch = Scratch;
 
+    #[inline(always)]
     fn try_step_in(
         &self,
         round: usize,

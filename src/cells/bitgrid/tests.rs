@@ -753,7 +753,8 @@ fn the_sparse_scan_yields_every_elf_once_by_next_and_by_fold() {
     let grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
     let mut want: Vec<Point2D> = grid.points().collect();
     want.sort_by_key(|p| (p.y, p.x));
-    for tiles in [grid.tiles, sparse::Tiles::all(grid.dims())] {
+    let made = grid.tiles.expect("a grid made from points has a tile map");
+    for tiles in [made, sparse::Tiles::all(grid.dims())] {
         let cells = sparse::Cells {
             words: grid.cells(),
             dims: grid.dims(),
