@@ -270,9 +270,15 @@ impl Planes<'_> {
         let lo = (w as isize).clamp(base, base + len as isize);
         let hi = ((n.saturating_sub(w)) as isize).clamp(lo, base + len as isize);
         let (jlo, jhi) = ((lo - base) as usize, (hi - base) as usize);
+        // Only the first and last chunk have words outside those rows (a
+        // `fill` is a call to `memset`, even of nothing).
         for plane in [&mut *self.n, &mut *self.s, &mut *self.w, &mut *self.e] {
-            plane[..jlo].fill(0);
-            plane[jhi..len].fill(0);
+            if jlo > 0 {
+                plane[..jlo].fill(0);
+            }
+            if jhi < len {
+                plane[jhi..len].fill(0);
+            }
         }
         if jhi <= jlo {
             return;

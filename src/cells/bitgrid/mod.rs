@@ -601,13 +601,22 @@ impl<A: Allocator> BitGrid<A> {
         };
         let out = &mut next.words[..next.used];
         // The word kernels write every word, so every tile may hold elves
-        // (`None`); the sparse kernel marks the tiles it writes.
-        let (moved, tiles) = match kernel {
+        // (`None`, set apart from the sparse kernel's map: a copy of an
+        // `Option` that may be either is a copy of all 520 bytes); the sparse
+        // kernel marks the tiles it writes.
+        let moved = match kernel {
             RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => {
-                (flat::step(&frame, out, first_dir, level, scratch), None)
+                next.tiles = None;
+                flat::step(&frame, out, first_dir, level, scratch)
             }
-            RoundKernel::Flat(_) => (frame.step_strips(out, first_dir, STRIP_WORDS), None),
-            RoundKernel::Strips(strip) => (frame.step_strips(out, first_dir, strip), None),
+            RoundKernel::Flat(_) => {
+                next.tiles = None;
+                frame.step_strips(out, first_dir, STRIP_WORDS)
+            }
+            RoundKernel::Strips(strip) => {
+                next.tiles = None;
+                frame.step_strips(out, first_dir, strip)
+            }
             RoundKernel::Sparse => {
                 let mut all = None;
                 let cur = sparse::Cells {
@@ -622,10 +631,10 @@ impl<A: Allocator> BitGrid<A> {
                     tiles: sparse::Tiles::none(grown),
                 };
                 let moved = sparse::step(&cur, &mut sink, first_dir);
-                (moved, Some(sink.tiles))
+                next.tiles = Some(sink.tiles);
+                moved
             }
         };
-        next.tiles = tiles;
         next.len = self.len;
         // An elf moves one column a round at most; a new word on a side
         // puts 64 more columns between the elves and that edge.
