@@ -90,7 +90,28 @@ mod flat;
 mod sparse;
 mod strips;
 
-pub use flat::Scratch;
+/// A run's round scratch, made once and lent to every round
+/// ([`Cells::Scratch`](super::Cells::Scratch)): the flat kernel's proposal
+/// planes for grids of up to 256 words per plane (8 KiB), which a round
+/// overwrites before it reads them, and the tile map of the grid the last
+/// sparse round made, which a round reads only for the grid it was made
+/// for (by id: [`sparse::TileCache`]). Whatever it holds, a round's result
+/// is the same; the tests poison it with random words before every round.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// The flat kernel's planes.
+    planes: flat::Scratch,
+    /// The tile map of the grid the last sparse round made.
+    tiles: sparse::TileCache,
+}
+
+impl Scratch {
+    /// Every word of the scratch, for tests that poison it.
+    #[cfg(test)]
+    fn words_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+        self.planes.words_mut().chain(self.tiles.words_mut())
+    }
+}
 
 use crate::simd::Level;
 
@@ -296,10 +317,12 @@ pub struct BitGrid<A: Allocator> {
     used: usize,
     /// The number of elves (set bits).
     len: usize,
-    /// The tiles that may hold elves, for the sparse kernel's scan; `None`
-    /// when any tile may (after a word kernel's round, which writes every
-    /// word), so that such a round neither fills nor copies a map.
-    tiles: Option<sparse::Tiles>,
+    /// Which map of the tiles that may hold elves is this grid's: the one in
+    /// the [`Scratch`] of the run when its [`TileCache`](sparse::TileCache)
+    /// names this id (the sparse kernel made this grid), none when 0 (any
+    /// tile may hold elves). The map stays in the scratch, so that this
+    /// value stays small: it is moved every round.
+    tiles_id: u64,
     /// Lower bounds on how far the elves are from the west and east edges:
     /// the westmost elf's column and `64 * width_words - 1` less the
     /// eastmost's, both at least 1 (the margin); 0 when not known. See
@@ -383,7 +406,7 @@ impl<A: Allocator> BitGrid<A> {
             dims,
             used,
             len: 0,
-            tiles: None,
+            tiles_id: 0,
             side_low: [0; 2],
         })
     }
@@ -405,7 +428,6 @@ impl<A: Allocator> BitGrid<A> {
     ) -> Result<Self, BitGridError> {
         let dims = Self::dims_for(points.clone()).ok_or(BitGridError::TooLarge)?;
         let mut grid = Self::try_empty_in(dims, alloc)?;
-        let mut tiles = sparse::Tiles::none(dims);
         let (width, w) = (grid.width_cells(), dims.width_words);
         for p in points {
             let row = usize::try_from(i64::from(p.y) - i64::from(dims.y0)).ok();
@@ -421,10 +443,8 @@ impl<A: Allocator> BitGrid<A> {
             if *word & bit == 0 {
                 *word |= bit;
                 grid.len += 1;
-                tiles.mark(row, col / BITS);
             }
         }
-        grid.tiles = Some(tiles);
         Ok(grid)
     }
 
@@ -440,7 +460,7 @@ impl<A: Allocator> BitGrid<A> {
         let mut copy = BitGrid::try_empty_in(self.dims, alloc)?;
         copy.words.copy_from_slice(self.cells());
         copy.len = self.len;
-        copy.tiles = self.tiles;
+        copy.tiles_id = self.tiles_id;
         copy.side_low = self.side_low;
         Ok(copy)
     }
@@ -497,7 +517,7 @@ impl<A: Allocator> BitGrid<A> {
         next: &mut BitGrid<B>,
         scratch: &mut Scratch,
     ) -> Result<usize, BitGridError> {
-        let growth = self.growth()?;
+        let growth = self.growth(&scratch.tiles)?;
         let used = growth.dims.words().ok_or(BitGridError::TooLarge)?;
         if used > next.words.len() {
             let alloc = next.words.allocator().clone();
@@ -507,7 +527,7 @@ impl<A: Allocator> BitGrid<A> {
             next.dims = growth.dims;
             next.used = used;
             next.len = 0;
-            next.tiles = None;
+            next.tiles_id = 0;
         }
         Ok(self.step_onto(next, first_dir, self.kernel(), growth, scratch))
     }
@@ -539,16 +559,17 @@ impl<A: Allocator> BitGrid<A> {
         kernel: RoundKernel,
         scratch: &mut Scratch,
     ) -> Result<(BitGrid<B>, usize), BitGridError> {
-        let growth = self.growth()?;
+        let growth = self.growth(&scratch.tiles)?;
         let mut next = BitGrid::try_empty_in(growth.dims, alloc)?;
         let moved = self.step_onto(&mut next, first_dir, kernel, growth, scratch);
         Ok((next, moved))
     }
 
-    /// The next grid's dims, by the [growth rule](self#growth-rule).
-    fn growth(&self) -> Result<Growth, BitGridError> {
+    /// The next grid's dims, by the [growth rule](self#growth-rule); `tiles`
+    /// may hold this grid's tile map.
+    fn growth(&self, tiles: &sparse::TileCache) -> Result<Growth, BitGridError> {
         let d = self.dims;
-        let ([top, bottom], side) = (self.margin_touch(), self.side_touch());
+        let ([top, bottom], side) = (self.margin_touch(), self.side_touch(tiles));
         let [top, bottom] = [top, bottom].map(usize::from);
         let [west, east] = side.map(|(touch, _)| usize::from(touch));
         let dims = GridDims {
@@ -601,29 +622,22 @@ impl<A: Allocator> BitGrid<A> {
         };
         let out = &mut next.words[..next.used];
         // The word kernels write every word, so every tile may hold elves
-        // (`None`, set apart from the sparse kernel's map: a copy of an
-        // `Option` that may be either is a copy of all 520 bytes); the sparse
-        // kernel marks the tiles it writes.
-        let moved = match kernel {
-            RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => {
-                next.tiles = None;
-                flat::step(&frame, out, first_dir, level, scratch)
-            }
-            RoundKernel::Flat(_) => {
-                next.tiles = None;
-                frame.step_strips(out, first_dir, STRIP_WORDS)
-            }
-            RoundKernel::Strips(strip) => {
-                next.tiles = None;
-                frame.step_strips(out, first_dir, strip)
-            }
+        // (no map); the sparse kernel marks the tiles it writes, and its map
+        // goes to the scratch for the next round.
+        let (moved, tiles_id) = match kernel {
+            RoundKernel::Flat(level) if d.width_words <= flat::MAX_WIDTH => (
+                flat::step(&frame, out, first_dir, level, &mut scratch.planes),
+                0,
+            ),
+            RoundKernel::Flat(_) => (frame.step_strips(out, first_dir, STRIP_WORDS), 0),
+            RoundKernel::Strips(strip) => (frame.step_strips(out, first_dir, strip), 0),
             RoundKernel::Sparse => {
                 let mut all = None;
                 let cur = sparse::Cells {
                     words: self.cells(),
                     dims: d,
                     len: self.len,
-                    tiles: self.tiles_or(&mut all),
+                    tiles: self.tile_map(&scratch.tiles, &mut all),
                 };
                 let mut sink = sparse::Sink {
                     words: out,
@@ -631,10 +645,11 @@ impl<A: Allocator> BitGrid<A> {
                     tiles: sparse::Tiles::none(grown),
                 };
                 let moved = sparse::step(&cur, &mut sink, first_dir);
-                next.tiles = Some(sink.tiles);
-                moved
+                scratch.tiles = sparse::TileCache::new(sink.tiles);
+                (moved, scratch.tiles.id())
             }
         };
+        next.tiles_id = tiles_id;
         next.len = self.len;
         // An elf moves one column a round at most; a new word on a side
         // puts 64 more columns between the elves and that edge.
@@ -663,7 +678,7 @@ impl<A: Allocator> BitGrid<A> {
     /// the exact distances (64 when they are all empty). Grids made by a
     /// round carry the bounds on ([`Self::step_with_in`]), so most rounds
     /// skip that scan, which costs a few cycles a row.
-    fn side_touch(&self) -> [(bool, usize); 2] {
+    fn side_touch(&self, tile_maps: &sparse::TileCache) -> [(bool, usize); 2] {
         let (w, h) = (self.dims.width_words, self.dims.height);
         if self.len == 0 || h < 3 || w == 0 {
             return [(false, 1); 2];
@@ -677,7 +692,7 @@ impl<A: Allocator> BitGrid<A> {
         // of those rows, OR-ed together, a band at a time.
         let (mut first_words, mut last_words) = (0u64, 0u64);
         let mut all = None;
-        let tiles = self.tiles_or(&mut all);
+        let tiles = self.tile_map(tile_maps, &mut all);
         let band_rows = tiles.band_rows();
         for (band, rows) in cells.chunks(band_rows.saturating_mul(w)).enumerate() {
             let (first, last) = tiles.marked_ends(band * band_rows, w);
@@ -721,7 +736,7 @@ impl<A: Allocator> BitGrid<A> {
         self.dims = src.dims;
         self.used = n;
         self.len = src.len;
-        self.tiles = src.tiles;
+        self.tiles_id = src.tiles_id;
         self.side_low = src.side_low;
         Ok(())
     }
@@ -805,10 +820,14 @@ impl<A: Allocator> BitGrid<A> {
         Points::new(self.cells(), self.dims)
     }
 
-    /// The grid's tile map, or one with every tile marked, made in `all`,
-    /// when the grid has none.
-    fn tiles_or<'t>(&'t self, all: &'t mut Option<sparse::Tiles>) -> &'t sparse::Tiles {
-        match &self.tiles {
+    /// This grid's tile map, when `cache` holds it, or one with every tile
+    /// marked, made in `all`.
+    fn tile_map<'t>(
+        &self,
+        cache: &'t sparse::TileCache,
+        all: &'t mut Option<sparse::Tiles>,
+    ) -> &'t sparse::Tiles {
+        match cache.map_of(self.tiles_id) {
             Some(tiles) => tiles,
             None => all.insert(sparse::Tiles::all(self.dims)),
         }

@@ -17,6 +17,8 @@
 //! word kernels mark every tile (they write every word), so a round after
 //! them scans the whole grid once and the rounds after that the tiles only.
 
+use core::sync::atomic::{AtomicU64, Ordering};
+
 use super::{BITS, GridDims, Points};
 use crate::grid::Point2D;
 use crate::sim::{self, PointSet, PointSink};
@@ -79,11 +81,70 @@ impl Tiles {
         }
     }
 
+    /// Whether the tile of word `word` of row `row` is marked.
+    #[cfg(test)]
+    pub(super) fn is_marked(&self, row: usize, word: usize) -> bool {
+        let band = (row >> self.row_shift) & 63;
+        self.bits[band] >> ((word >> self.word_shift) & 63) & 1 != 0
+    }
+
     /// Marks the tile of word `word` of row `row`.
     #[inline(always)]
     pub(super) fn mark(&mut self, row: usize, word: usize) {
         let band = (row >> self.row_shift) & 63;
         self.bits[band] |= 1 << ((word >> self.word_shift) & 63);
+    }
+}
+
+/// The tile map of the grid the last sparse round made, kept in the run's
+/// [`Scratch`](super::Scratch) under an id the grid carries, so that the
+/// grid itself stays small (it is moved every round). Ids come from one
+/// counter for the whole process: a map is only ever read for the grid it
+/// was made for, whatever other grids and scratches exist.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TileCache {
+    /// The map.
+    map: Tiles,
+    /// The id of the grid it is the map of; 0 for none.
+    id: u64,
+}
+
+impl Default for TileCache {
+    fn default() -> Self {
+        Self {
+            map: Tiles::none(GridDims::EMPTY),
+            id: 0,
+        }
+    }
+}
+
+impl TileCache {
+    /// `map` under a new id, never 0 and never given before.
+    pub(super) fn new(map: Tiles) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+        Self {
+            map,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        }
+    }
+
+    /// The id of the map: what the grid it was made for carries.
+    pub(super) fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The map, if it is the one of grid `id` (never for 0).
+    pub(super) fn map_of(&self, id: u64) -> Option<&Tiles> {
+        (id != 0 && id == self.id).then_some(&self.map)
+    }
+
+    /// The map's words and its id, for tests that poison a scratch.
+    #[cfg(test)]
+    pub(super) fn words_mut(&mut self) -> impl Iterator<Item = &mut u64> {
+        self.map
+            .bits
+            .iter_mut()
+            .chain(core::iter::once(&mut self.id))
     }
 }
 

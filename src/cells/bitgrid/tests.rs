@@ -753,7 +753,12 @@ fn the_sparse_scan_yields_every_elf_once_by_next_and_by_fold() {
     let grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
     let mut want: Vec<Point2D> = grid.points().collect();
     want.sort_by_key(|p| (p.y, p.x));
-    let made = grid.tiles.expect("a grid made from points has a tile map");
+    // The tiles of the words with elves, and every tile.
+    let w = grid.dims().width_words;
+    let mut made = sparse::Tiles::none(grid.dims());
+    for (i, _) in grid.cells().iter().enumerate().filter(|&(_, &x)| x != 0) {
+        made.mark(i / w, i % w);
+    }
     for tiles in [made, sparse::Tiles::all(grid.dims())] {
         let cells = sparse::Cells {
             words: grid.cells(),
@@ -777,6 +782,39 @@ fn the_sparse_scan_yields_every_elf_once_by_next_and_by_fold() {
             assert_eq!(*got, want);
         }
     }
+}
+
+#[test]
+fn a_sparse_round_leaves_its_tile_map_in_the_scratch_for_its_grid_only() {
+    let points = random_field(2000, 200, 0.001, 52, (0, 0));
+    let grid = BitGrid::try_from_points_in(points.iter().copied(), Global).unwrap();
+    assert_eq!(grid.kernel(), RoundKernel::Sparse);
+    let mut scratch = Scratch::default();
+    // Made from points: no map, so the first round scans every tile.
+    assert!(scratch.tiles.map_of(grid.tiles_id).is_none());
+    let (next, _) = grid.try_step_in(0, Global, &mut scratch).unwrap();
+    let map = scratch
+        .tiles
+        .map_of(next.tiles_id)
+        .expect("the new grid's map");
+    // Every word with an elf is in a marked tile, and some tiles are not.
+    let w = next.dims().width_words;
+    for (i, _) in next.cells().iter().enumerate().filter(|&(_, &x)| x != 0) {
+        assert!(map.is_marked(i / w, i % w), "word {i}");
+    }
+    assert_ne!(*map, sparse::Tiles::all(next.dims()));
+    // The next sparse round reads it, and replaces it with its own.
+    let (after, _) = next.try_step_in(1, Global, &mut scratch).unwrap();
+    assert!(scratch.tiles.map_of(next.tiles_id).is_none());
+    assert!(scratch.tiles.map_of(after.tiles_id).is_some());
+    assert_ne!(after.tiles_id, next.tiles_id);
+    // A grid the word kernels make has none.
+    let dense =
+        BitGrid::try_from_points_in(random_field(20, 20, 0.5, 53, (0, 0)).into_iter(), Global)
+            .unwrap();
+    let (made, _) = dense.try_step_in(0, Global, &mut scratch).unwrap();
+    assert_eq!(made.tiles_id, 0);
+    assert!(scratch.tiles.map_of(after.tiles_id).is_some(), "kept");
 }
 
 #[test]
