@@ -53,11 +53,12 @@
 //!   word kernels' work would grow with the bounding box, not the elves.
 //!
 //! None allocates: the scratch lives on the stack, and the only memory the
-//! allocator sees is the two grids' blocks. The flat kernel's planes for
-//! grids of up to 256 words per plane are a [`Scratch`] that the caller owns
-//! and lends to every round (the driver makes one per run, on its stack),
-//! so a round does not zero them; no round reads what an earlier one left
-//! there.
+//! allocator sees is the two grids' blocks. A [`Scratch`] that the caller
+//! owns is lent to every round (the driver makes one per run, on its
+//! stack): the flat kernel's planes for grids of up to 512 words per plane,
+//! so a round does not zero them, and the sparse kernel's last tile map,
+//! so the grid value does not carry 512 bytes of it from call to call. No
+//! round's result depends on what an earlier one left there.
 //!
 //! ## Sizes and the byte formula
 //!
@@ -92,7 +93,7 @@ mod strips;
 
 /// A run's round scratch, made once and lent to every round
 /// ([`Cells::Scratch`](super::Cells::Scratch)): the flat kernel's proposal
-/// planes for grids of up to 256 words per plane (8 KiB), which a round
+/// planes for grids of up to 512 words per plane (16 KiB), which a round
 /// overwrites before it reads them, and the tile map of the grid the last
 /// sparse round made, which a round reads only for the grid it was made
 /// for (by id: [`sparse::TileCache`]). Whatever it holds, a round's result

@@ -10,12 +10,15 @@
 //! for the elves plus a few bit tests per elf. The grids are the same as the
 //! word kernels make, bit for bit, and so are their blocks.
 //!
-//! The scan skips most of the empty words: every grid carries [`Tiles`], a
-//! 64 x 64 bitmap (512 bytes, in the `BitGrid` value itself, not in its
-//! block) of the tiles that may hold elves. The sparse kernel marks the tile
-//! of every elf it writes, so the next round scans only those tiles; the
-//! word kernels mark every tile (they write every word), so a round after
-//! them scans the whole grid once and the rounds after that the tiles only.
+//! The scan skips most of the empty words with [`Tiles`], a 64 x 64 bitmap
+//! (512 bytes) of the tiles that may hold elves. The sparse kernel marks the
+//! tile of every elf it writes, and leaves the map in the run's
+//! [`Scratch`](super::Scratch) under an id the new grid carries
+//! ([`TileCache`]), so the next round scans only those tiles. A grid
+//! without a map there (made from points, or by a word kernel, which
+//! writes every word) has its whole block scanned once, and the rounds
+//! after that scan the tiles only. The map is in neither the grid's block
+//! nor the `BitGrid` value, which is moved every round.
 
 use core::sync::atomic::{AtomicU64, Ordering};
 

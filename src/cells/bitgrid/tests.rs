@@ -723,10 +723,10 @@ fn sparse_fields_match_reference() {
 #[test]
 #[cfg_attr(miri, ignore = "too slow under Miri")]
 fn columns_taller_than_a_chunk_match_reference() {
-    // One word wide: the flat kernel's smallest scratch does 250 rows per
+    // One word wide: the flat kernel's smallest scratch does 506 rows per
     // chunk, so these take three chunks, and a 1-row chunk edge moves.
-    let mut points = random_field(1, 700, 0.7, 21, (3, 0));
-    points.extend(random_field(3, 640, 0.5, 22, (20, 30)));
+    let mut points = random_field(1, 1300, 0.7, 21, (3, 0));
+    points.extend(random_field(3, 1240, 0.5, 22, (20, 30)));
     check_against_reference(&points, 12, &[STRIP_WORDS]);
 }
 
@@ -822,15 +822,15 @@ fn a_sparse_round_leaves_its_tile_map_in_the_scratch_for_its_grid_only() {
 fn a_poisoned_scratch_gives_the_same_grids_as_a_zeroed_one() {
     // Grids the run's scratch holds (the smallest tier): the larger example,
     // a 70x70 field like the puzzle's, a column of three chunks, and eleven
-    // words by 42 rows in chunks of 19 rows. Before every round the scratch
+    // words by 102 rows in chunks of 42 rows. Before every round the scratch
     // is filled with all ones or with random words; every generation must
     // equal, word for word, the one made on a fresh zeroed scratch and the
     // strip kernel's (which has no planes).
     let fields = [
         parse(LARGER),
         random_field(70, 70, 0.5, 61, (0, 0)),
-        random_field(40, 600, 0.3, 62, (5, -300)),
-        random_field(700, 40, 0.3, 63, (-350, 0)),
+        random_field(40, 1200, 0.3, 62, (5, -600)),
+        random_field(700, 100, 0.3, 63, (-350, 0)),
     ];
     let flat = Level::ALL
         .into_iter()
