@@ -389,7 +389,6 @@ impl<A: Allocator> BitGrid<A> {
 
     /// A grid of `dims` with no elves, in one block of exactly
     /// [`bytes_for(dims)`](Self::bytes_for) bytes of `alloc`.
-    #[inline(always)]
     fn try_empty_in(dims: GridDims, alloc: A) -> Result<Self, BitGridError> {
         let bytes = Self::bytes_for(dims).ok_or(BitGridError::TooLarge)?;
         let used = dims.words().ok_or(BitGridError::TooLarge)?;
@@ -484,11 +483,6 @@ impl<A: Allocator> BitGrid<A> {
     ///
     /// [`BitGridError::TooLarge`] when the grown dims overflow;
     /// [`BitGridError::Alloc`] when `alloc` cannot give the block.
-    // Inlined down to the driver's loop, with `step_with_in`, `try_empty_in`
-    // and `Cells::try_step_in`, so that the new grid is built where the
-    // driver keeps it: a `BitGrid` is about 600 bytes (its tile map), and
-    // each move between the calls was a `memcpy` (docs/performance.md).
-    #[inline(always)]
     pub fn try_step_in<B: Allocator>(
         &self,
         first_dir: usize,
@@ -552,7 +546,6 @@ impl<A: Allocator> BitGrid<A> {
 
     /// [`try_step_in`](Self::try_step_in) with the given kernel: tests run
     /// every kernel and level on the same grids.
-    #[inline(always)]
     fn step_with_in<B: Allocator>(
         &self,
         first_dir: usize,
@@ -966,7 +959,6 @@ impl<A: Allocator + Clone> super::Cells<A> for BitGrid<A> {
 
     type Scratch = Scratch;
 
-    #[inline(always)]
     fn try_step_in(
         &self,
         round: usize,
