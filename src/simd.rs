@@ -113,8 +113,8 @@ fn run_avx512<K: Kernel>(kernel: K) -> K::Output {
 // The CPU's answers, asked once and cached (`cpufeatures`: `cpuid` leaves 1,
 // 7.0 and 7.1, and `xgetbv` for whether the OS saves the vector registers).
 // `std::is_x86_feature_detected!` would ask about ten leaves the first time,
-// and on a VM each `cpuid` traps to the hypervisor: about 3.5 us each here,
-// 0.03 ms in all (docs/performance.md).
+// and on a VM each `cpuid` traps to the hypervisor: 0.013 to 0.02 ms for
+// these three, 0.027 to 0.03 ms for std's (docs/performance.md).
 #[cfg(target_arch = "x86_64")]
 cpufeatures::new!(
     cpu_avx512,

@@ -148,8 +148,9 @@ const SPARSE_WORDS_PER_ELF: usize = 16;
 
 /// Grids of fewer words than this run the flat kernel at the baseline level,
 /// without asking the CPU whether it has AVX2: the first such question costs
-/// about 0.1 ms (`std_detect`'s `cpuid`s, on a VM), more than all the rounds
-/// of a grid this small. The levels give the same grids (tests run both).
+/// about 0.015 ms on a VM (three `cpuid`s, each a trap to the hypervisor:
+/// [`crate::simd`]), more than all the rounds of a grid this small. The
+/// levels give the same grids (tests run both).
 const FLAT_BASELINE_BELOW: usize = 64;
 
 /// The proposals `[north, south, west, east]` of the active elves `rest`:
@@ -533,7 +534,7 @@ impl<A: Allocator> BitGrid<A> {
             RoundKernel::Sparse
         } else if self.dims.width_words <= flat::MAX_WIDTH {
             // A tiny grid takes the baseline: asking the CPU for AVX2 costs
-            // more than such a grid's rounds (`crate::grid::parse::SCAN_BELOW`).
+            // more than such a grid's rounds.
             RoundKernel::Flat(if self.used < FLAT_BASELINE_BELOW {
                 Level::Baseline
             } else {
