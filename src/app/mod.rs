@@ -113,6 +113,7 @@ fn solve_command(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
         && io::stdout().is_terminal();
     let mut printer = rounds::RoundPrinter::new(outputs.text);
     let mut sinks = run::Sinks {
+        live_text: live_text_on_terminal,
         printer: &mut printer,
         layout: view.layout.map(layout::LayoutSink::new),
         progress: Progress::new(

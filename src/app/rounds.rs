@@ -60,39 +60,65 @@ pub fn round_line(stats: &RoundStats) -> String {
 }
 
 /// [`round_line`] as `Display`, written piece by piece without allocating
-/// (it is printed after every round).
+/// (it is printed after every round): [`RoundLine::write_into`] puts the
+/// pieces straight into a run's text, the numbers through `itoa`, about
+/// half the time of `write!` and its `{}`s.
 #[derive(Debug, Clone, Copy)]
 pub struct RoundLine<'a>(pub &'a RoundStats);
 
-impl std::fmt::Display for RoundLine<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl RoundLine<'_> {
+    /// Appends the line (without a newline) to `out`.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        let Ok(()) = self.pieces(|piece| {
+            out.extend_from_slice(piece.as_bytes());
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
+
+    /// Gives `put` the line's pieces, in order.
+    fn pieces<E>(&self, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
         let stats = self.0;
-        write!(f, "Round {} memuse: {}", stats.round, stats.bytes_in_use)?;
+        let mut number = itoa::Buffer::new();
+        put("Round ")?;
+        put(number.format(stats.round))?;
+        put(" memuse: ")?;
+        put(number.format(stats.bytes_in_use))?;
         if stats.buffers.iter().any(|b| b.chunks.is_some()) {
             // bumpalo: bytes taken from the heap, then what is live and
             // every buffer's chunks.
-            write!(f, " (live {}", stats.live_bytes)?;
+            put(" (live ")?;
+            put(number.format(stats.live_bytes))?;
             for b in &stats.buffers {
-                write!(f, "; {} chunks", b.name)?;
+                put("; ")?;
+                put(b.name)?;
+                put(" chunks")?;
                 let chunks = b.chunks.as_deref().unwrap_or_default();
                 if chunks.is_empty() {
-                    f.write_str(" none")?;
+                    put(" none")?;
                 }
-                for (i, c) in chunks.iter().enumerate() {
-                    let sep = if i == 0 { " " } else { " + " };
-                    write!(f, "{sep}{c}")?;
+                for (i, &c) in chunks.iter().enumerate() {
+                    put(if i == 0 { " " } else { " + " })?;
+                    put(number.format(c))?;
                 }
             }
-            return f.write_str(")");
+            return put(")");
         }
         if stats.buffers.len() > 1 {
             for (i, b) in stats.buffers.iter().enumerate() {
-                let sep = if i == 0 { " (" } else { " + " };
-                write!(f, "{sep}{} {}", b.name, b.bytes_in_use)?;
+                put(if i == 0 { " (" } else { " + " })?;
+                put(b.name)?;
+                put(" ")?;
+                put(number.format(b.bytes_in_use))?;
             }
-            f.write_str(")")?;
+            put(")")?;
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Display for RoundLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pieces(|piece| f.write_str(piece))
     }
 }
 
