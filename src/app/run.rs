@@ -112,6 +112,12 @@ impl RunText<'_> {
         }
     }
 
+    /// Writes the round's line (`Round <i> memuse: <N>`, [`RoundLine`]).
+    fn round_line(&mut self, stats: &RoundStats) {
+        RoundLine(stats).write_into(&mut self.buf);
+        self.buf.push(b'\n');
+    }
+
     /// A round has ended: sends its text if the run is watched, or once a
     /// batch has gathered.
     fn end_round(&mut self) {
@@ -155,8 +161,7 @@ impl Observer for RunObserver<'_, '_> {
             .as_mut()
             .is_some_and(|l| l.round(&mut self.out, &stats, snapshot));
         if !drawn && self.print_rounds {
-            RoundLine(&stats).write_into(&mut self.out.buf);
-            self.out.buf.push(b'\n');
+            self.out.round_line(&stats);
         }
         if let Some(report) = &mut self.report {
             report.round(stats.round, snapshot);

@@ -199,7 +199,7 @@ impl<'a> Elves<'a> {
     }
 
     /// The elves' positions, row by row, left to right. Each line is read
-    /// 64 cells at a time as a word of bits ([`cell_bits`]), and the elves
+    /// 64 cells at a time as a word of bits (`cell_bits`), and the elves
     /// are that word's set bits: a few instructions per 64 cells and one
     /// per elf, with no branch on whether a cell holds an elf, and no
     /// question to the CPU about its vector instructions (`memchr`'s first

@@ -96,7 +96,7 @@ mod strips;
 /// planes for grids of up to 512 words per plane (16 KiB), which a round
 /// overwrites before it reads them, and the tile map of the grid the last
 /// sparse round made, which a round reads only for the grid it was made
-/// for (by id: [`sparse::TileCache`]). Whatever it holds, a round's result
+/// for (by an id the grid carries). Whatever it holds, a round's result
 /// is the same; the tests poison it with random words before every round.
 #[derive(Debug, Default)]
 pub struct Scratch {
