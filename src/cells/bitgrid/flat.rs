@@ -27,11 +27,12 @@
 //! one chunk, about 0.09 ms faster on one than in two chunks of 8 KiB,
 //! docs/performance.md) are a [`Scratch`] the run owns: made and zeroed
 //! once, on the stack of the driver's loop, and lent to every round, so a
-//! round does not zero 16 KiB of planes it is about to overwrite. The larger tiers' planes are made, zeroed,
-//! on the round's own stack frame. Either way nothing carries from one chunk
-//! or round to the next: the plan pass writes every plane word the resolve
-//! pass reads (zero outside the rows with elves, see [`Planes::plan`]), and
-//! the tests poison the scratch with random words before every round.
+//! round does not zero 16 KiB of planes it is about to overwrite. The larger
+//! tiers' planes are made, zeroed, on the round's own stack frame. Either
+//! way nothing carries from one chunk or round to the next: the plan pass
+//! writes every plane word the resolve pass reads (zero outside the rows
+//! with elves, see [`Planes::plan`]), and the tests poison the scratch with
+//! random words before every round.
 
 use super::{Around, Frame, proposals, resolve};
 use crate::simd::{self, Kernel, Level};

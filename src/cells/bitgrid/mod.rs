@@ -86,6 +86,7 @@ use core::fmt;
 
 use crate::alloc::{AllocVec, Allocator};
 use crate::grid::Point2D;
+use crate::simd::Level;
 
 mod flat;
 mod sparse;
@@ -113,8 +114,6 @@ impl Scratch {
         self.planes.words_mut().chain(self.tiles.words_mut())
     }
 }
-
-use crate::simd::Level;
 
 /// How a round grows the grid: the new dims, and the rows added at the top
 /// and words added on the west (0 or 1 each).
