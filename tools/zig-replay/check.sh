@@ -93,7 +93,8 @@ else
 fi
 
 say "rustc synth.rs (against the day23 library just built)"
-(cd "$ROOT" && rustc --edition 2024 -O "$HERE/synth.rs" \
+# panic=abort: the release profile's, which the library was built with.
+(cd "$ROOT" && rustc --edition 2024 -O -C panic=abort "$HERE/synth.rs" \
   --extern day23="$TARGET/libday23.rlib" -L dependency="$TARGET/deps" -o "$WORK/synth")
 
 # --- replay one trace through Zig -------------------------------------------

@@ -5,7 +5,8 @@
 //! out-of-memory, and resets, over two interleaved buffers.
 //!
 //! Built by check.sh against the day23 library it has just built:
-//!   rustc --edition 2024 -O synth.rs --extern day23=target/release/libday23.rlib \
+//!   rustc --edition 2024 -O -C panic=abort synth.rs \
+//!         --extern day23=target/release/libday23.rlib \
 //!         -L dependency=target/release/deps -o synth
 //!   synth SEED OPS > trace.txt      (buffers of SYNTH_BUFFER_SIZE bytes)
 //!
