@@ -23,8 +23,8 @@
 //! this round's branches. The trained figure is a best case no change to the
 //! code can beat by removing mispredictions; the difference is what they cost.
 //!
-//! The CLI adds about 5 ms of process start, stack frame, input and exit to
-//! `round` (`docs/performance.md`, which has the figures and what they show).
+//! The CLI adds process start, the stack frame, the input and exit to
+//! `round`: `benches/run.sh` times the whole process.
 
 use core::mem::MaybeUninit;
 use std::hint::black_box;

@@ -13,11 +13,11 @@
 //!   round 500 from the state after 499 rounds (sparser, fewer movers).
 //! * `round/<input>-zigmap/<r>`, `round/<input>-bitgrid/<r>`: the same round
 //!   with the Zig map and with the bit grid.
-//! * `solve/<input>-<cells>/<strategy>`: [`solve_cells`] until both answers, with the
+//! * `solve/<input>-<cells>/<strategy>`: [`StrategyKind::solve`] until both answers, with the
 //!   strategy's buffers on the heap (allocated once, outside the timing) and
 //!   the input copied into the home buffer, as the CLI does. The CLI's own
 //!   costs (a thread whose stack holds the buffers, reading the file, output)
-//!   are in the `hyperfine` figures of `docs/performance.md`, not here.
+//!   are timed by `benches/run.sh`, not here.
 //!   `leaky` never reclaims a set, so it gets 256 MiB for 70x70 and 512 MiB
 //!   for 150x150 (it needs 35.8 MB and 389 MB).
 
@@ -30,10 +30,10 @@ use day23::alloc::{FixedBufferAllocator, Global};
 use day23::cells::CellKind;
 use day23::cells::bitgrid::{BitGrid, Scratch};
 use day23::cells::zigmap::ZigMap;
-use day23::engine::{Limits, solve_cells};
+use day23::engine::Limits;
 use day23::grid::parse;
 use day23::sim::{ElfSet, PointSet, PointSink, first_direction, step, try_new_set_in};
-use day23::strategy::{Heap, Leaky, PingPong, Strategy, TempCopy};
+use day23::strategy::StrategyKind;
 
 /// The benchmarked inputs: a name and the bytes.
 const INPUTS: [(&str, &[u8]); 2] = [
@@ -132,8 +132,18 @@ fn bench_round(c: &mut Criterion) {
 
 /// Solves `input` under `strategy` with `cells`; panics unless both answers
 /// are found.
-fn run<S: Strategy>(strategy: &S, cells: CellKind, input: &[u8]) -> (u64, usize) {
-    let answers = solve_cells(strategy, cells, input, &Limits::default(), &mut ()).expect("solves");
+/// Solves `input` with `kind`, its buffers `bufs` in the order it asks.
+fn run(
+    kind: StrategyKind,
+    bufs: &mut [Vec<MaybeUninit<u8>>],
+    cells: CellKind,
+    input: &[u8],
+) -> (u64, usize) {
+    let mut bufs = bufs.iter_mut();
+    let fba = |name| FixedBufferAllocator::new(bufs.next().expect("a buffer")).with_name(name);
+    let answers = kind
+        .solve(fba, cells, input, &Limits::default(), &mut ())
+        .expect("solves");
     (
         answers.part1.expect("part 1"),
         answers.part2.expect("part 2"),
@@ -150,41 +160,28 @@ fn bench_solve(c: &mut Criterion) {
         .into_iter()
         .flat_map(|i| CellKind::ALL.map(|c| (i, c)))
     {
+        // leaky never reclaims a set: it gets one large buffer.
         let leaky_bytes = if name == "70x70" {
             256 << 20
         } else {
             512 << 20
         };
-        let (mut main, mut a, mut b) = (
-            buffer(leaky_bytes),
-            buffer(BUFFER_BYTES),
-            buffer(BUFFER_BYTES),
-        );
         let name = format!("{name}-{}", cells.name());
-        group.bench_function(BenchmarkId::new(&name, "leaky"), |bench| {
-            bench.iter(|| {
-                let main = FixedBufferAllocator::new(&mut main);
-                run(&Leaky::new(main), cells, input)
+        for kind in [
+            StrategyKind::Leaky,
+            StrategyKind::TempCopy,
+            StrategyKind::PingPong,
+            StrategyKind::Heap,
+        ] {
+            let bytes = match kind {
+                StrategyKind::Leaky => leaky_bytes,
+                _ => BUFFER_BYTES,
+            };
+            let mut bufs: Vec<_> = kind.buffers().iter().map(|_| buffer(bytes)).collect();
+            group.bench_function(BenchmarkId::new(&name, kind.name()), |bench| {
+                bench.iter(|| run(kind, &mut bufs, cells, input));
             });
-        });
-        drop(main);
-        group.bench_function(BenchmarkId::new(&name, "tempcopy"), |bench| {
-            bench.iter(|| {
-                let main = FixedBufferAllocator::new(&mut a).with_name("main");
-                let temp = FixedBufferAllocator::new(&mut b).with_name("temp");
-                run(&TempCopy::new(main, temp), cells, input)
-            });
-        });
-        group.bench_function(BenchmarkId::new(&name, "pingpong"), |bench| {
-            bench.iter(|| {
-                let first = FixedBufferAllocator::new(&mut a).with_name("a");
-                let second = FixedBufferAllocator::new(&mut b).with_name("b");
-                run(&PingPong::new(first, second), cells, input)
-            });
-        });
-        group.bench_function(BenchmarkId::new(&name, "heap"), |bench| {
-            bench.iter(|| run(&Heap::new(), cells, input));
-        });
+        }
     }
     group.finish();
 }

@@ -1,25 +1,14 @@
-//! # Colour, on a terminal only
+//! # Colour: what a reader looks for
 //!
-//! `--color auto|always|never` becomes one decision per stream: with `auto`
-//! a stream gets colour when it is a terminal and neither `NO_COLOR` (set and
-//! not empty) nor `CLICOLOR=0` says otherwise (`CLICOLOR_FORCE` forces it),
-//! as `anstream` resolves it. Without colour every output is plain text,
-//! byte for byte what it would be without this module: a style renders as
-//! nothing at all.
-//!
-//! Colour marks what a reader looks for: the `Error` of a message, a
-//! comparison's outcome column, and `check`'s pass, fail and out-of-memory.
+//! Colour marks the `Error` of a message, a comparison's outcome column, and
+//! `check`'s pass, fail and out-of-memory. Whether a stream gets colour is
+//! the front end's decision ([`Colors`]); without colour every output is
+//! plain text, byte for byte what it would be without this module: a style
+//! renders as nothing at all.
 
 use std::fmt::Display;
-#[cfg(feature = "cli")]
-use std::io;
 
-#[cfg(feature = "cli")]
-use anstream::{AutoStream, ColorChoice, stream::RawStream};
 use anstyle::{AnsiColor, Style};
-
-#[cfg(feature = "cli")]
-use crate::cli::ColorWhen;
 
 /// A run that finished, a check that passed.
 pub const GOOD: Style = AnsiColor::Green.on_default();
@@ -40,30 +29,11 @@ pub struct Colors {
 }
 
 impl Colors {
-    /// The decision for each stream, as `when` and the environment say.
-    #[cfg(feature = "cli")]
-    #[must_use]
-    pub fn new(when: ColorWhen) -> Self {
-        Self {
-            stdout: enabled(when, &io::stdout()),
-            stderr: enabled(when, &io::stderr()),
-        }
-    }
-
     /// `Error`, in colour when standard error has it: the start of an error
     /// message.
     #[must_use]
     pub fn error_label(self) -> String {
         paint(self.stderr, BAD, "Error")
-    }
-}
-
-#[cfg(feature = "cli")]
-fn enabled(when: ColorWhen, stream: &impl RawStream) -> bool {
-    match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => AutoStream::choice(stream) != ColorChoice::Never,
     }
 }
 
@@ -86,12 +56,5 @@ mod tests {
         assert_eq!(paint(false, BAD, "Error"), "Error");
         assert_eq!(paint(true, GOOD, "pass"), "\u{1b}[32mpass\u{1b}[0m");
         assert_eq!(paint(true, Style::new(), "plain"), "plain");
-    }
-
-    #[test]
-    #[cfg(feature = "cli")]
-    fn never_and_always_ignore_the_stream() {
-        assert!(!enabled(ColorWhen::Never, &io::stdout()));
-        assert!(enabled(ColorWhen::Always, &io::stderr()));
     }
 }

@@ -4,11 +4,7 @@
 #[allow(unsafe_code)]
 pub mod alloc;
 pub mod answers;
-#[cfg(feature = "cli")]
-pub mod app;
 pub mod cells;
-#[cfg(feature = "cli")]
-pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod color;
@@ -17,14 +13,8 @@ pub mod error;
 pub mod export;
 pub mod generate;
 pub mod grid;
-#[cfg(feature = "cli")]
-pub mod input;
-#[cfg(feature = "cli")]
-pub mod manual;
-#[cfg(feature = "cli")]
-pub mod progress;
 pub mod report;
-pub mod runner;
+pub mod session;
 pub mod sim;
 #[allow(unsafe_code)]
 pub mod simd;

@@ -1,14 +1,13 @@
 //! `day23`: the command-line entry point. Parses the flags, runs, and maps
-//! the outcome to an exit code (see [`day23::app::ExitCode`]).
+//! the outcome to an exit code (see [`day23::cli::args::ExitCode`]).
 
 use clap::Parser;
-use day23::app::{ExitCode, eprint_line, run};
-use day23::cli::Cli;
-use day23::color::Colors;
+use day23::cli::args::{Cli, ExitCode};
+use day23::cli::{colors, eprint_line, run};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let colors = Colors::new(cli.color);
+    let colors = colors(cli.color);
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {

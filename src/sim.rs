@@ -32,9 +32,9 @@
 //! it proposes a move, and the one insert into the new set. None of the eight
 //! probes is skipped: on the generated inputs about half the elves have no
 //! neighbour at all, and proving that takes all eight. Probing lazily (in
-//! priority order, stopping once the proposal is decided) saves 14% of the
-//! probes on `gen-70x70-d50-s1` but measured slower: deciding after each
-//! probe costs more than the probes it saves.
+//! priority order, stopping once the proposal is decided) saves probes but
+//! is slower: deciding after each probe costs more than the probes it
+//! saves.
 
 use core::hash::BuildHasher;
 
@@ -49,11 +49,10 @@ use crate::grid::point::{DIRECTIONS, NEIGHBOURS, SIDE_MASKS};
 ///
 /// It suits hashbrown better than a fully mixed hash. For nearby points the
 /// Fx hash differs by almost fixed steps, so points that land in one probe
-/// group get different 7-bit tags (hashbrown's `h2`, the top bits): on
-/// `gen-70x70-d50-s1`, 0.5% of the probes for empty cells compare a key
-/// whose tag matched, against 5.8% with a folded 64 x 64 -> 128-bit multiply
-/// and 1.3% with a 32-bit linear hash `x * A + y * B`; both measured slower
-/// (`docs/performance.md`). The unit test
+/// group get different 7-bit tags (hashbrown's `h2`, the top bits), so a
+/// probe for an empty cell rarely compares a key whose tag matched; a
+/// folded 64 x 64 -> 128-bit multiply and a 32-bit linear hash both match
+/// tags more often and are slower. The unit test
 /// `hasher_separates_tags_in_a_dense_block` guards this property.
 pub type Hasher = rustc_hash::FxBuildHasher;
 

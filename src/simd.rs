@@ -7,7 +7,7 @@
 //! kernel's `run` is `#[inline(always)]`, so it is compiled again inside each
 //! level's entry point with that level's features enabled: one source,
 //! three machine-code paths, picked at run time by what the CPU reports
-//! (`cpufeatures`). Tests run every [available](Level::is_available)
+//! (`is_x86_feature_detected!`). Tests run every [available](Level::is_available)
 //! level on the same inputs.
 //!
 //! This is the crate's only `unsafe` outside `src/alloc/`: the calls into
@@ -110,29 +110,16 @@ fn run_avx512<K: Kernel>(kernel: K) -> K::Output {
     kernel.run()
 }
 
-// The CPU's answers, asked once and cached (`cpufeatures`: `cpuid` leaves 1,
-// 7.0 and 7.1, and `xgetbv` for whether the OS saves the vector registers).
-// `std::is_x86_feature_detected!` would ask about ten leaves the first time,
-// and on a VM each `cpuid` traps to the hypervisor: 0.013 to 0.02 ms for
-// these three, 0.027 to 0.03 ms for std's (docs/performance.md).
-#[cfg(target_arch = "x86_64")]
-cpufeatures::new!(
-    cpu_avx512,
-    "avx2",
-    "avx512f",
-    "avx512bw",
-    "avx512vl",
-    "avx512vpopcntdq"
-);
-#[cfg(target_arch = "x86_64")]
-cpufeatures::new!(cpu_avx2, "avx2");
-
 /// Whether this CPU has AVX2 and the AVX-512 subsets of [`Level::Avx512`]
-/// (asked once, then cached).
+/// (std asks once, then caches the answers).
 fn has_avx512() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        cpu_avx512::get()
+        has_avx2()
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
+            && std::arch::is_x86_feature_detected!("avx512vl")
+            && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {
@@ -140,11 +127,11 @@ fn has_avx512() -> bool {
     }
 }
 
-/// Whether this CPU has AVX2 (asked once, then cached).
+/// Whether this CPU has AVX2 (std asks once, then caches the answer).
 fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        cpu_avx2::get()
+        std::arch::is_x86_feature_detected!("avx2")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -1,6 +1,6 @@
 //! A whole run: a small arbitrary grid (at most 12x12, written with LF or
 //! CRLF, an optional byte order mark, ragged lines), a cell kind (any of
-//! `day23::cells::CellKind`'s variants, read off its `clap::ValueEnum` list,
+//! `day23::cells::CellKind`'s variants, read off `CellKind::ALL`,
 //! so a new kind is fuzzed without touching this file), a strategy, a buffer
 //! of 0 to 16 KiB at an arbitrary address modulo 64, a round limit of at most
 //! 30, the input in the buffer or on the heap.
@@ -27,21 +27,20 @@
 use core::mem::MaybeUninit;
 
 use arbitrary::Arbitrary;
-use clap::ValueEnum;
 use day23::alloc::{BumpArena, FixedBufferAllocator};
 use day23::cells::CellKind;
-use day23::engine::{Limits, Snapshot, solve_cells};
+use day23::engine::{Limits, Observer, Snapshot};
 use day23::error::SolveError;
 use day23::grid::Point2D;
 use day23::report::{Answers, BufferLayout, RoundStats};
-use day23::strategy::{Heap, Leaky, PingPong, Reuse, Strategy, TempCopy};
+use day23::strategy::StrategyKind;
 use day23_fuzz::{Elves, reference_parse, reference_run};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]
 struct Case {
     strategy: u8,
-    /// An index into `CellKind::value_variants()`, modulo its length.
+    /// An index into `CellKind::ALL`, modulo its length.
     cells: u8,
     buffer_size: u16,
     misalign: u8,
@@ -67,7 +66,8 @@ struct Run {
     layouts: Vec<Vec<BufferLayout>>,
 }
 
-fn run_on<S: Strategy>(strategy: &S, cells: CellKind, input: &[u8], limits: &Limits) -> Run {
+/// Runs `solve` watched by an observer that keeps every round.
+fn run_on(solve: impl FnOnce(&mut dyn Observer) -> Result<Answers, SolveError>) -> Run {
     let mut rounds = Vec::new();
     let mut elves = Vec::new();
     let mut layouts = Vec::new();
@@ -76,7 +76,7 @@ fn run_on<S: Strategy>(strategy: &S, cells: CellKind, input: &[u8], limits: &Lim
         elves.push(snapshot.elves());
         layouts.push(snapshot.layouts());
     };
-    let result = solve_cells(strategy, cells, input, limits, &mut observer);
+    let result = solve(&mut observer);
     Run {
         result,
         rounds,
@@ -106,6 +106,14 @@ const PINGPONG: u8 = 2;
 const HEAP: u8 = 3;
 const REUSE: u8 = 4;
 const STRATEGIES: u8 = 5;
+/// Each constant's strategy.
+const KINDS: [StrategyKind; STRATEGIES as usize] = [
+    StrategyKind::Leaky,
+    StrategyKind::TempCopy,
+    StrategyKind::PingPong,
+    StrategyKind::Heap,
+    StrategyKind::Reuse,
+];
 
 /// A run of strategy `kind` with the elves stored as `cells`.
 #[derive(Clone, Copy)]
@@ -127,21 +135,10 @@ fn run_in(
     input: &[u8],
     limits: &Limits,
 ) -> Run {
-    let a = FixedBufferAllocator::new(buffer(one, size, setup.misalign));
-    let b = FixedBufferAllocator::new(buffer(two, size, setup.misalign));
-    let cells = setup.cells;
-    match setup.kind {
-        LEAKY => run_on(&Leaky::new(a), cells, input, limits),
-        TEMPCOPY => run_on(&TempCopy::new(a, b.with_name("temp")), cells, input, limits),
-        PINGPONG => run_on(
-            &PingPong::new(a.with_name("a"), b.with_name("b")),
-            cells,
-            input,
-            limits,
-        ),
-        REUSE => run_on(&Reuse::new(a), cells, input, limits),
-        _ => run_on(&Heap::new(), cells, input, limits),
-    }
+    let mut bufs = [one, two].into_iter().map(|b| buffer(b, size, setup.misalign));
+    let fba = |name| FixedBufferAllocator::new(bufs.next().unwrap()).with_name(name);
+    let kind = KINDS[usize::from(setup.kind)];
+    run_on(|observer| kind.solve(fba, setup.cells, input, limits, observer))
 }
 
 /// Every round's memory figures against the blocks they come from and the
@@ -302,7 +299,7 @@ fuzz_target!(|case: Case| {
         return;
     }
     let kind = case.strategy % STRATEGIES;
-    let kinds = CellKind::value_variants();
+    let kinds = CellKind::ALL;
     let cells = kinds[usize::from(case.cells) % kinds.len()];
     let size = usize::from(case.buffer_size) % (16 * 1024 + 1);
     let misalign = usize::from(case.misalign % 64);
@@ -473,15 +470,6 @@ fuzz_target!(|case: Case| {
 /// A run of strategy `kind` on bumpalo arenas capped at `size` bytes each.
 fn run_bumpalo(kind: u8, cells: CellKind, size: usize, input: &[u8], limits: &Limits) -> Run {
     let bump = |name| BumpArena::new(name, size);
-    match kind {
-        LEAKY => run_on(&Leaky::new(bump("main")), cells, input, limits),
-        TEMPCOPY => run_on(
-            &TempCopy::new(bump("main"), bump("temp")),
-            cells,
-            input,
-            limits,
-        ),
-        PINGPONG => run_on(&PingPong::new(bump("a"), bump("b")), cells, input, limits),
-        _ => run_on(&Reuse::new(bump("main")), cells, input, limits),
-    }
+    let kind = KINDS[usize::from(kind)];
+    run_on(|observer| kind.solve(bump, cells, input, limits, observer))
 }

@@ -202,9 +202,8 @@ impl<'a> Elves<'a> {
     /// 64 cells at a time as a word of bits (`cell_bits`), and the elves
     /// are that word's set bits: a few instructions per 64 cells and one
     /// per elf, with no branch on whether a cell holds an elf, and no
-    /// question to the CPU about its vector instructions (`memchr`'s first
-    /// call asks, and on a VM that costs tens of microseconds,
-    /// `docs/performance.md`).
+    /// question to the CPU about its vector instructions (which costs more
+    /// than the whole scan on a VM, where each such question traps).
     pub fn points(&self) -> impl Iterator<Item = Point2D> + Clone + 'a {
         // The parser has checked that rows and columns fit in i32.
         self.body

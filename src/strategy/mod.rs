@@ -25,7 +25,11 @@ pub use pingpong::PingPong;
 pub use reuse::Reuse;
 pub use tempcopy::TempCopy;
 
-use crate::alloc::{Arena, ResetError};
+use crate::alloc::{Arena, Reset, ResetError};
+use crate::answers::Answers;
+use crate::cells::CellKind;
+use crate::engine::{Limits, Observer, solve_cells};
+use crate::error::SolveError;
 
 /// Where memory comes from, round by round.
 pub trait Strategy {
@@ -69,15 +73,12 @@ pub trait Strategy {
 
 /// Where each round's memory comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum StrategyKind {
     /// New set in the same buffer each round: leaks one set per round.
     Leaky,
     /// New set in a temporary buffer reset each round, copied back.
-    #[cfg_attr(feature = "cli", value(name = "tempcopy"))]
     TempCopy,
     /// Two buffers taking turns; freeing the old set reclaims it.
-    #[cfg_attr(feature = "cli", value(name = "pingpong"))]
     PingPong,
     /// One buffer, two sets: a spare cleared, filled and swapped each round.
     Reuse,
@@ -97,7 +98,7 @@ impl StrategyKind {
 
     /// The name users type.
     #[must_use]
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Self::Leaky => "leaky",
             Self::TempCopy => "tempcopy",
@@ -106,15 +107,126 @@ impl StrategyKind {
             Self::Heap => "heap",
         }
     }
+
+    /// One line on what it does, for `--help`.
+    #[must_use]
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Self::Leaky => "New set in the same buffer each round: leaks one set per round",
+            Self::TempCopy => "New set in a temporary buffer reset each round, copied back",
+            Self::PingPong => "Two buffers taking turns; freeing the old set reclaims it",
+            Self::Reuse => "One buffer, two sets: a spare cleared, filled and swapped each round",
+            Self::Heap => "The global heap, counted",
+        }
+    }
+
+    /// Its buffers' names, in the order [`StrategyKind::solve`] asks for
+    /// them (none for the heap).
+    #[must_use]
+    pub const fn buffers(self) -> &'static [&'static str] {
+        match self {
+            Self::Leaky | Self::Reuse => &["main"],
+            Self::TempCopy => &["main", "temp"],
+            Self::PingPong => &["a", "b"],
+            Self::Heap => &[],
+        }
+    }
+
+    /// Its buffers in words: `buffer main`, `buffers a and b`, `the global heap`.
+    #[must_use]
+    pub fn buffers_in_words(self) -> String {
+        match self.buffers() {
+            [] => "the global heap".to_owned(),
+            [one] => format!("buffer {one}"),
+            [first, second] => format!("buffers {first} and {second}"),
+            more => format!("buffers {}", more.join(", ")),
+        }
+    }
+
+    /// Whether each round's new set is copied back into the first set
+    /// ([`Strategy::COPIES_BACK`]): tempcopy's rounds end with a copy, not
+    /// a swap.
+    #[must_use]
+    pub const fn copies_back(self) -> bool {
+        matches!(self, Self::TempCopy)
+    }
+
+    /// Runs the puzzle on `input` with this strategy, the elves stored as
+    /// `cells`, each buffer made by `memory(name)` in the order of
+    /// [`StrategyKind::buffers`] (the heap makes its own).
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::engine::solve`].
+    pub fn solve<M: Arena + Reset>(
+        self,
+        mut memory: impl FnMut(&'static str) -> M,
+        cells: CellKind,
+        input: &[u8],
+        limits: &Limits,
+        observer: &mut dyn Observer,
+    ) -> Result<Answers, SolveError> {
+        let mut memory = |i: usize| memory(self.buffers()[i]);
+        match self {
+            Self::Leaky => solve_cells(&Leaky::new(memory(0)), cells, input, limits, observer),
+            Self::TempCopy => {
+                let strategy = TempCopy::new(memory(0), memory(1));
+                solve_cells(&strategy, cells, input, limits, observer)
+            }
+            Self::PingPong => {
+                let strategy = PingPong::new(memory(0), memory(1));
+                solve_cells(&strategy, cells, input, limits, observer)
+            }
+            Self::Reuse => solve_cells(&Reuse::new(memory(0)), cells, input, limits, observer),
+            Self::Heap => solve_cells(&Heap::new(), cells, input, limits, observer),
+        }
+    }
 }
 
-#[cfg(all(test, feature = "cli"))]
+#[cfg(test)]
 mod tests {
-    use super::StrategyKind;
+    use core::mem::MaybeUninit;
 
+    use super::*;
+    use crate::alloc::FixedBufferAllocator;
+    use crate::report::RoundStats;
+
+    /// Each kind's facts are those of the strategy it runs: the buffers
+    /// its round-0 figures name, and whether its rounds copy back.
     #[test]
-    fn all_lists_every_strategy_in_the_clis_order() {
-        use clap::ValueEnum;
-        assert_eq!(StrategyKind::ALL.as_slice(), StrategyKind::value_variants());
+    fn each_kinds_facts_are_those_of_the_strategy_it_runs() {
+        let input = include_bytes!("../../inputs/example.txt");
+        for kind in StrategyKind::ALL {
+            let mut bufs = [[MaybeUninit::uninit(); 16384]; 2];
+            let mut bufs = bufs.iter_mut();
+            let mut names = Vec::new();
+            let mut observer = |stats: &RoundStats, _: &dyn crate::engine::Snapshot| {
+                if stats.round == 0 {
+                    names = stats.buffers.iter().map(|b| b.name).collect();
+                }
+            };
+            let memory = |name| FixedBufferAllocator::new(bufs.next().unwrap()).with_name(name);
+            let limits = Limits::default();
+            let answers = kind.solve(memory, CellKind::HashSet, input, &limits, &mut observer);
+            assert_eq!(answers.unwrap().part2, Some(20), "{kind:?}");
+            let expected: &[&str] = match kind {
+                StrategyKind::Heap => &["heap"],
+                _ => kind.buffers(),
+            };
+            assert_eq!(names, expected, "{kind:?}");
+        }
+        type Fba = FixedBufferAllocator<'static>;
+        fn facts<S: Strategy>() -> (&'static str, bool) {
+            (S::NAME, S::COPIES_BACK)
+        }
+        let kinds = StrategyKind::ALL.map(|k| (k.name(), k.copies_back()));
+        let strategies = [
+            facts::<Leaky<Fba>>(),
+            facts::<TempCopy<Fba>>(),
+            facts::<PingPong<Fba>>(),
+            facts::<Reuse<Fba>>(),
+            facts::<Heap>(),
+        ];
+        assert_eq!(kinds, strategies);
     }
 }

@@ -1,9 +1,9 @@
 //! The regression suite on puzzle answers: every bundled input, every strategy.
 
-use day23::cli::StrategyKind;
 use day23::report::Answers;
+use day23::strategy::StrategyKind;
 
-use day23::cli::CellKind;
+use day23::cells::CellKind;
 
 use crate::common::{ALL, manifest, read, record_cells};
 

@@ -55,8 +55,8 @@ fn check_passes_every_strategy_and_cell_kind_on_a_good_manifest() {
         .code(0)
         .stderr("");
     let out = stdout_of(&assert);
-    let strategies = day23::cli::StrategyKind::value_variants().len();
-    let cells = day23::cli::CellKind::value_variants().len();
+    let strategies = day23::strategy::StrategyKind::ALL.len();
+    let cells = day23::cells::CellKind::value_variants().len();
     let runs = 2 * strategies * cells;
     assert!(
         out.starts_with(&format!(

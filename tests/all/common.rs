@@ -3,19 +3,45 @@
 use std::path::{Path, PathBuf};
 
 use day23::alloc::AllocatorKind;
-use day23::app::{RunOptions, run_strategy};
-use day23::cli::{CellKind, StrategyKind};
-use day23::engine::{Limits, Snapshot};
+use day23::cells::CellKind;
+use day23::cli::stack::run_on_stack;
+use day23::engine::{Limits, Observer, Snapshot};
 use day23::grid::Point2D;
 use day23::report::{Answers, RoundStats};
+use day23::session::{NoBuffers, Plan, RunOutcome, Settings};
+use day23::strategy::StrategyKind;
 
-pub const ALL: [StrategyKind; 5] = [
-    StrategyKind::Leaky,
-    StrategyKind::TempCopy,
-    StrategyKind::PingPong,
-    StrategyKind::Reuse,
-    StrategyKind::Heap,
-];
+pub const ALL: [StrategyKind; 5] = StrategyKind::ALL;
+
+/// What one run of one strategy shares with a plan's other runs.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    pub buffer_size: usize,
+    pub limits: Limits,
+    pub trace: bool,
+    pub cells: CellKind,
+    pub allocator: AllocatorKind,
+}
+
+/// Runs `kind` on `input` as the binary does: a plan of one run, its
+/// buffers on a thread's stack.
+pub fn run_strategy(
+    kind: StrategyKind,
+    input: &[u8],
+    options: &RunOptions,
+    observer: &mut (dyn Observer + Send),
+) -> Result<RunOutcome, NoBuffers> {
+    let settings = Settings {
+        strategies: vec![kind],
+        cells: vec![options.cells],
+        allocators: vec![options.allocator],
+        buffer_size: options.buffer_size,
+        limits: options.limits,
+        trace: options.trace,
+    };
+    let plan = Plan::new("input", &settings).expect("a plan of one run");
+    run_on_stack(&plan, &plan.runs[0], input, observer)
+}
 
 #[derive(Debug, serde::Deserialize)]
 pub struct Entry {

@@ -5,9 +5,9 @@
 use predicates::str::contains;
 use serde_json::Value;
 
-use day23::cli::StrategyKind;
 use day23::export::csv::HEADER;
 use day23::report::Answers;
+use day23::strategy::StrategyKind;
 
 use crate::common::{ALL, day23, read, record};
 
@@ -453,7 +453,7 @@ fn svg_plot_is_well_formed_with_one_series_per_strategy() {
         ("pingpong", 21),
         ("heap", 21),
     ] {
-        let c = day23::export::svg::color(name);
+        let c = day23::cli::plot::color(name);
         let stroke = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
         let lines: Vec<usize> = doc
             .descendants()

@@ -5,11 +5,11 @@ use core::mem::MaybeUninit;
 
 use day23::alloc::AllocatorKind;
 use day23::alloc::FixedBufferAllocator;
-use day23::cli::StrategyKind;
 use day23::grid::parse;
 use day23::sim::{step, try_new_set_in};
+use day23::strategy::StrategyKind;
 
-use day23::cli::CellKind;
+use day23::cells::CellKind;
 
 use crate::common::{ALL, CELLS, read, record, record_cells};
 
@@ -119,7 +119,7 @@ fn the_other_strategies_stay_constant_from_round_1() {
 
 #[test]
 fn reuse_holds_two_sets_in_main_from_round_0_and_never_allocates_again() {
-    use day23::app::{RunOptions, run_strategy};
+    use crate::common::{RunOptions, run_strategy};
     use day23::engine::{Limits, Snapshot};
     use day23::report::RoundStats;
     for file in ["example.txt", "gen-70x70-d50-s1.txt"] {
@@ -290,7 +290,7 @@ fn filling_the_new_set_allocates_nothing_beyond_its_reservation() {
 
 #[test]
 fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
-    use day23::app::{RunOptions, run_strategy};
+    use crate::common::{RunOptions, run_strategy};
     use day23::engine::Limits;
     let input = read("example.txt");
     let mut first = None;
@@ -301,7 +301,7 @@ fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
             input_in_buffer: false,
         },
         trace: false,
-        cells: day23::cli::CellKind::HashSet,
+        cells: day23::cells::CellKind::HashSet,
         allocator: AllocatorKind::Zig,
     };
     let mut observer = |s: &day23::report::RoundStats, _: &dyn day23::engine::Snapshot| {
@@ -335,8 +335,8 @@ fn out_of_memory_names_the_round_and_keeps_part1() {
 #[test]
 fn bitgrid_figures_follow_the_grid_formula() {
     use day23::alloc::Global;
+    use day23::cells::CellKind;
     use day23::cells::bitgrid::{BitGrid, Scratch};
-    use day23::cli::CellKind;
     use day23::sim::first_direction;
 
     // Each generation's block is width_words * height * 8 bytes (8-aligned,

@@ -2,11 +2,12 @@
 //! `alloc` and `swap` moments, drawn from the allocator's block list, agree
 //! with the round figures the engine reports.
 
+use crate::common::{RunOptions, run_strategy};
 use day23::alloc::AllocatorKind;
-use day23::app::{RunOptions, run_strategy};
-use day23::cli::{CellKind, StrategyKind};
+use day23::cells::CellKind;
 use day23::engine::{Limits, Observer, Phase, Snapshot};
 use day23::report::{BufferLayout, RoundStats};
+use day23::strategy::StrategyKind;
 
 use crate::common::{ALL, CELLS, day23, read};
 

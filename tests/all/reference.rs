@@ -4,11 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use day23::cli::StrategyKind;
 use day23::grid::Point2D;
+use day23::strategy::StrategyKind;
 use proptest::prelude::*;
 
-use day23::cli::CellKind;
+use day23::cells::CellKind;
 
 use crate::common::{ALL, CELLS, read, record, record_cells};
 

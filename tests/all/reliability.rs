@@ -14,11 +14,11 @@ use std::process::{Command as StdCommand, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::common::{RunOptions, run_strategy};
 use day23::alloc::AllocatorKind;
-use day23::app::{RunOptions, run_strategy};
-use day23::cli::StrategyKind;
 use day23::engine::Limits;
 use day23::error::SolveError;
+use day23::strategy::StrategyKind;
 use predicates::str::contains;
 
 use crate::common::{ALL, assert_invalid_input, day23, example, inputs_dir, read};
@@ -84,7 +84,7 @@ fn out_of_memory_reports_the_alignment_padding_it_needed() {
         buffer_size: 365,
         limits: Limits::default(),
         trace: false,
-        cells: day23::cli::CellKind::HashSet,
+        cells: day23::cells::CellKind::HashSet,
         allocator: AllocatorKind::Zig,
     };
     let outcome = run_strategy(
@@ -130,7 +130,7 @@ fn fuzz_solve_one_elf_leaky_512_bytes_needs_padding() {
             input_in_buffer: true,
         },
         trace: false,
-        cells: day23::cli::CellKind::HashSet,
+        cells: day23::cells::CellKind::HashSet,
         allocator: AllocatorKind::Zig,
     };
     let outcome = run_strategy(StrategyKind::Leaky, b"#\n", &options, &mut ()).unwrap();

@@ -3,8 +3,8 @@
 //! JSON export's. (`tests/browser/` checks the page itself in Chromium.)
 
 use base64::Engine as _;
-use day23::cli::StrategyKind;
 use day23::grid::Point2D;
+use day23::strategy::StrategyKind;
 use serde_json::Value;
 
 use crate::common::{day23, read, record};

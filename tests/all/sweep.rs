@@ -6,19 +6,18 @@
 //! size that finishes is the largest `peak_bytes` the tool reports (over
 //! rounds and buffers: two-buffer strategies get two buffers of that size).
 //!
-//! Runs go through `app::run_strategy`, the binary's own path (buffers on a
-//! thread's stack, 64-byte aligned), one thread per size. A run of the
-//! example, spawn included, takes a few hundred µs on 2 busy cores; the
-//! whole sweep about 3 s.
+//! Runs go through `cli::stack::run_on_stack`, the binary's own path
+//! (buffers on a thread's stack, 64-byte aligned), one thread per size.
 
 use std::collections::BTreeMap;
 
+use crate::common::{RunOptions, run_strategy};
 use day23::alloc::AllocatorKind;
-use day23::app::{RunOptions, run_strategy};
-use day23::cli::{CellKind, StrategyKind};
+use day23::cells::CellKind;
 use day23::engine::{Limits, PART1_ROUNDS, Snapshot};
 use day23::error::SolveError;
 use day23::report::{Answers, RoundStats};
+use day23::strategy::StrategyKind;
 
 use crate::common::read;
 

@@ -11,7 +11,7 @@
 // the bit grid only: its hash set and Zig map runs (969+ rounds of a 45,000
 // elf table, 8 runs) would take minutes in the page, and `day23 check` in CI
 // already checks them natively, while the code the page runs is the same
-// (runner::run_in) over buffers aligned as natively, which every smaller
+// (session::run_in) over buffers aligned as natively, which every smaller
 // input checks figure by figure.
 //
 // The hash set's figures match too: web/build.sh builds the page against

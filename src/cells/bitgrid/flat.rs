@@ -24,8 +24,8 @@
 //! single row would not fit, take [the strip kernel](super::strips).
 //!
 //! The smallest tier's planes (16 KiB: a 70x70 puzzle input's whole grid in
-//! one chunk, about 0.09 ms faster on one than in two chunks of 8 KiB,
-//! docs/performance.md) are a [`Scratch`] the run owns: made and zeroed
+//! one chunk, which is faster than two chunks) are a [`Scratch`] the run
+//! owns: made and zeroed
 //! once, on the stack of the driver's loop, and lent to every round, so a
 //! round does not zero 16 KiB of planes it is about to overwrite. The larger
 //! tiers' planes are made, zeroed, on the round's own stack frame. Either

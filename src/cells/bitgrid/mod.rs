@@ -140,16 +140,15 @@ enum RoundKernel {
 }
 
 /// A grid with more than this many words per elf takes the sparse kernel: the
-/// word kernels cost about a nanosecond per word, the sparse one a few tenths
-/// of one per word (the scan) and tens per elf (measured in
-/// `docs/performance.md`).
+/// word kernels' cost grows with the words, the sparse one's with the elves
+/// (plus a cheap scan of the words), so past this ratio the sparse one wins.
 const SPARSE_WORDS_PER_ELF: usize = 16;
 
 /// Grids of fewer words than this run the flat kernel at the baseline level,
-/// without asking the CPU whether it has AVX2: the first such question costs
-/// about 0.015 ms on a VM (three `cpuid`s, each a trap to the hypervisor:
-/// [`crate::simd`]), more than all the rounds of a grid this small. The
-/// levels give the same grids (tests run both).
+/// without asking the CPU whether it has AVX2: on a VM the first such
+/// question traps to the hypervisor ([`crate::simd`]) and costs more than
+/// all the rounds of a grid this small. The levels give the same grids
+/// (tests run both).
 const FLAT_BASELINE_BELOW: usize = 64;
 
 /// The proposals `[north, south, west, east]` of the active elves `rest`:

@@ -11,7 +11,7 @@ use std::io;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use crate::cli::args::Cli;
 
 /// The binary's name, as the scripts and the page call it.
 const BIN: &str = "day23";

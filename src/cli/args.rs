@@ -12,10 +12,11 @@ use std::sync::LazyLock;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use crate::alloc::AllocatorKind;
-pub use crate::cells::CellKind;
-pub use crate::export::Format;
-pub use crate::strategy::StrategyKind;
+use crate::alloc::AllocatorKind;
+use crate::cells::CellKind;
+use crate::export::Format;
+use crate::session::{self, Choice, DEFAULT_BUFFER_SIZE, DEFAULT_CELLS, DEFAULT_STRATEGY};
+use crate::strategy::StrategyKind;
 
 /// Advent of Code 2022 Day 23 on a Zig-style fixed-buffer bump allocator.
 ///
@@ -252,7 +253,7 @@ pub struct CheckArgs {
         short,
         long,
         value_name = "BYTES",
-        default_value = "4MiB",
+        default_value = DEFAULT_BUFFER_SIZE,
         value_parser = parse_buffer_size
     )]
     pub buffer_size: usize,
@@ -313,7 +314,7 @@ pub struct SolveArgs {
         value_enum,
         value_name = "STRATEGY[,...]",
         value_delimiter = ',',
-        default_value = "pingpong"
+        default_value = DEFAULT_STRATEGY.name()
     )]
     pub strategy: Vec<StrategyArg>,
 
@@ -328,7 +329,7 @@ pub struct SolveArgs {
         value_enum,
         value_name = "CELLS[,...]",
         value_delimiter = ',',
-        default_value = "hashset"
+        default_value = DEFAULT_CELLS.name()
     )]
     pub cells: Vec<CellsArg>,
 
@@ -340,7 +341,7 @@ pub struct SolveArgs {
         short,
         long,
         value_name = "BYTES",
-        default_value = "4MiB",
+        default_value = DEFAULT_BUFFER_SIZE,
         value_parser = parse_buffer_size
     )]
     pub buffer_size: usize,
@@ -505,21 +506,29 @@ pub type AllocatorArg = OneOrAll<AllocatorKind>;
 
 /// The items asked for, in order, each once (`all` is every item in the
 /// order `--help` lists them).
-fn expand<T: ValueEnum + Copy + PartialEq>(args: &[OneOrAll<T>]) -> Vec<T> {
-    let mut items = Vec::new();
-    for arg in args {
-        let more: &[T] = match arg {
-            OneOrAll::One(item) => std::slice::from_ref(item),
-            OneOrAll::All => T::value_variants(),
-        };
-        for &item in more {
-            if !items.contains(&item) {
-                items.push(item);
+fn expand<T: Choice>(args: &[OneOrAll<T>]) -> Vec<T> {
+    session::each_once(args.iter().map(|arg| match *arg {
+        OneOrAll::One(item) => Some(item),
+        OneOrAll::All => None,
+    }))
+}
+
+/// `ValueEnum` for the core's choices: their names and summaries.
+macro_rules! value_enum {
+    ($($kind:ty),*) => {$(
+        impl ValueEnum for $kind {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$kind as Choice>::ALL
+            }
+
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(Choice::name(*self)).help(Choice::summary(*self)))
             }
         }
-    }
-    items
+    )*};
 }
+
+value_enum!(StrategyKind, CellKind, AllocatorKind, Format);
 
 /// `ValueEnum` for `OneOrAll<$kind>`: every `$kind`, then `all`, built from
 /// `$kind`'s own list, so a new variant is accepted (and part of `all`)
@@ -641,7 +650,7 @@ mod tests {
         // Built, each has the enum variant's summary, not the options
         // struct's doc comment, and the global --color after its own
         // options: where the derive put them before they were deferred.
-        let script = crate::manual::completions(clap_complete::Shell::Bash);
+        let script = crate::cli::manual::completions(clap_complete::Shell::Bash);
         let script = String::from_utf8(script).unwrap();
         for opts in [
             "opts=\"-s -c -b -j -h --strategy --cells --allocator --buffer-size --junit --jobs --color --help\"",
@@ -650,7 +659,7 @@ mod tests {
         ] {
             assert!(script.contains(opts), "{opts}");
         }
-        let script = crate::manual::completions(clap_complete::Shell::Fish);
+        let script = crate::cli::manual::completions(clap_complete::Shell::Fish);
         let script = String::from_utf8(script).unwrap();
         assert!(!script.contains("Options of"));
         assert!(script.contains("-a \"generate\" -d 'Write a random puzzle input"));

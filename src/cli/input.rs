@@ -63,7 +63,7 @@ const READ_CHUNK: usize = 64 << 10;
 
 /// The bytes one `read` call asks for: [`READ_CHUNK`], or one more than a
 /// regular file's length when that is smaller (so its second read sees the
-/// end), since zeroing a 64 KiB buffer costs a small input 15 page faults.
+/// end), since a small input should not pay for zeroing a 64 KiB buffer.
 /// A length of 0 says nothing (`/proc` files, devices): the full chunk.
 fn chunk_len(size_hint: Option<u64>) -> usize {
     match size_hint {

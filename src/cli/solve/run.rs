@@ -1,14 +1,14 @@
-//! # Running the strategies
+//! # Running a solve's plan
 //!
-//! [`run_strategy`] runs one strategy on a thread whose stack holds its
-//! buffers. [`run_all`] runs the runs of a [`Plan`] concurrently, up to
-//! `--jobs` at a time and as many as fit the available memory
-//! ([`crate::runner::jobs`]), each watched by a [`RunObserver`] that records its
-//! rounds and turns them into text (round lines, layout pictures) and
-//! progress figures. This thread takes them in plan order, a run as soon as
-//! every run before it is done, and feeds the sinks (the output, the legend,
-//! the progress line, the trace, the HTML report) exactly as if the runs had
-//! gone one after another; then it gathers the reports into a [`Comparison`].
+//! [`run_all`] runs the runs of a [`Plan`] concurrently, up to `--jobs` at a
+//! time and as many as fit the available memory ([`crate::cli::jobs`]), each
+//! on a thread whose stack holds its buffers ([`run_on_stack`]), watched by
+//! a [`RunObserver`] that records its rounds and turns them into text (round
+//! lines, layout pictures) and progress figures. This thread takes them in
+//! plan order, a run as soon as every run before it is done, and feeds the
+//! sinks (the output, the legend, the progress line, the trace) exactly as
+//! if the runs had gone one after another; the session's [`Results`] gather
+//! their reports.
 
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -17,36 +17,26 @@ use anyhow::Result;
 
 use super::exports::{OutFile, write_trace};
 use super::layout::{LayoutRun, LayoutSink, Pictures};
-use super::options::{Plan, Run, View};
+use super::options::Solve;
 use super::rounds::{RoundLine, RoundPrinter};
-use crate::cli::StrategyKind;
+use crate::cli::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::cli::progress::{Progress, RunProgress};
+use crate::cli::stack::run_on_stack;
 use crate::engine::{Observer, Phase, Snapshot};
-use crate::error::{OutOfMemory, SolveError};
-use crate::runner::jobs::{Delivery, Outbox, Pool, run_in_order};
-use crate::runner::record::{ReportRun, ReportSink, RunLayouts};
-use crate::runner::{RunOptions, RunOutcome, run_report, run_strategy, stack_bytes};
-
-use crate::progress::{Progress, RunProgress};
-use crate::report::{Comparison, Outcome, RoundStats, RunReport};
+use crate::report::{Outcome, RoundStats};
+use crate::session::record::ReportSink;
+use crate::session::{Plan, Recording, Results, Run, RunOutcome, Session};
+use crate::strategy::StrategyKind;
 use crate::units::thousands;
 
-/// The buffers a strategy gets, for messages.
-fn buffer_names(kind: StrategyKind) -> &'static str {
-    match kind {
-        StrategyKind::Leaky | StrategyKind::Reuse => "buffer main",
-        StrategyKind::TempCopy => "buffers main and temp",
-        StrategyKind::PingPong => "buffers a and b",
-        StrategyKind::Heap => "the global heap",
-    }
-}
-
 /// `leaky (buffer main of 4,000 bytes)`, above a run's layouts.
-fn heading(kind: StrategyKind, label: &str, buffer_size: usize) -> String {
-    match kind {
-        StrategyKind::Heap => format!("{label} ({})", buffer_names(kind)),
-        _ => format!(
-            "{label} ({} of {} bytes)",
-            buffer_names(kind),
+fn heading(run: &Run, buffer_size: usize) -> String {
+    match run.strategy {
+        StrategyKind::Heap => format!("{} ({})", run.label, run.strategy.buffers_in_words()),
+        kind => format!(
+            "{} ({} of {} bytes)",
+            run.label,
+            kind.buffers_in_words(),
             thousands(buffer_size as u64)
         ),
     }
@@ -78,11 +68,9 @@ enum Event {
 
 /// What a run leaves when it is done.
 #[derive(Debug)]
-struct Finished {
+struct Finished<'m> {
     outcome: RunOutcome,
-    rounds: Vec<RoundStats>,
-    elves: Option<usize>,
-    layouts: Option<RunLayouts>,
+    recording: Recording<'m>,
 }
 
 /// A run's text (round lines, pictures), sent in order with its other
@@ -139,23 +127,18 @@ impl Pictures for RunText<'_> {
     }
 }
 
-/// Watches one strategy's run: records every round, and sends its round
-/// lines, layout pictures and progress figures.
+/// Watches one run: records every round, and sends its round lines,
+/// layout pictures and progress figures.
 struct RunObserver<'m, 'o> {
     out: RunText<'o>,
     print_rounds: bool,
     send_rounds: bool,
     layout: Option<LayoutRun>,
-    report: Option<ReportRun<'m>>,
-    rounds: Vec<RoundStats>,
-    elves: Option<usize>,
+    recording: Recording<'m>,
 }
 
 impl Observer for RunObserver<'_, '_> {
     fn round(&mut self, stats: RoundStats, snapshot: &dyn Snapshot) {
-        if stats.round == 0 {
-            self.elves = Some(snapshot.elf_count());
-        }
         let drawn = self
             .layout
             .as_mut()
@@ -163,13 +146,10 @@ impl Observer for RunObserver<'_, '_> {
         if !drawn && self.print_rounds {
             self.out.round_line(&stats);
         }
-        if let Some(report) = &mut self.report {
-            report.round(stats.round, snapshot);
-        }
         // A copy only for the progress display, sent after the text (a run
         // with a progress line has live text).
         let sent = self.send_rounds.then(|| stats.clone());
-        self.rounds.push(stats);
+        self.recording.round(stats, snapshot);
         self.out.end_round();
         if let Some(stats) = sent {
             self.out.outbox.send(Event::Round(stats));
@@ -180,23 +160,12 @@ impl Observer for RunObserver<'_, '_> {
         if let Some(layout) = &mut self.layout {
             layout.phase(round, phase, snapshot);
         }
-        if let Some(report) = &mut self.report {
-            report.phase(snapshot);
-        }
+        self.recording.phase(round, phase, snapshot);
     }
 }
 
-/// Rounds' figures a run's observer reserves room for at the start: a
-/// 70x70 puzzle input plays about 1,000 rounds. One block of 64 KiB instead
-/// of eight doublings (4 to 1,024), each copying the figures so far into a
-/// new block: 11 fewer page faults and about 0.07 ms on a 70x70 bit grid run
-/// (docs/performance.md); the pages of the block a shorter run never reaches
-/// are never touched.
-const ROUNDS_RESERVED: usize = 1024;
-
-/// Runs every run of `plan` on `input`, `--jobs` at a time, and compares
-/// them; with the first out-of-memory error of a run in plan order, if any.
-/// Every output is the same whatever `--jobs` is.
+/// Runs every run of `solve`'s plan on `input`, `--jobs` at a time, and
+/// compares them. Every output is the same whatever `--jobs` is.
 ///
 /// # Errors
 ///
@@ -204,14 +173,10 @@ const ROUNDS_RESERVED: usize = 1024;
 /// cannot be written: the first such error in plan order (the runs after
 /// it are not reported).
 pub(super) fn run_all<W: Write + Send>(
-    plan: &Plan,
+    solve: &Solve,
     input: &[u8],
     sinks: &mut Sinks<'_, W>,
-) -> Result<(Comparison, Option<OutOfMemory>)> {
-    let mut reports = Vec::with_capacity(plan.runs.len());
-    let mut layouts = Vec::with_capacity(plan.runs.len());
-    let mut failure = None;
-    let mut error = None;
+) -> Result<Session> {
     let Sinks {
         live_text,
         printer,
@@ -220,25 +185,22 @@ pub(super) fn run_all<W: Write + Send>(
         trace,
         report,
     } = sinks;
-    let (view, options) = (plan.view, plan.options);
+    let (plan, view) = (&solve.plan, solve.view);
     let moves = report.as_ref().map(|r| &r.moves);
     let (layout_options, send_rounds) = (
         layout.as_ref().map(LayoutSink::options),
         progress.is_enabled(),
     );
-    let pool = Pool::new(plan.jobs, plan.runs.len());
-    if pool.threads <= 1 || plan.runs.len() <= 1 {
-        // One run at a time: its thread can share the main thread's heap.
-        crate::alloc::use_one_malloc_arena();
-    }
+    let mut results = Results::default();
+    let mut error = None;
     // The run being delivered, and its part of the progress line.
     let mut current: Option<(usize, RunProgress)> = None;
     run_in_order(
         &plan.runs,
-        pool,
-        |run| stack_bytes(run.kind, options.buffer_size),
+        Pool::new(solve.jobs, plan.runs.len()),
+        |run| plan.buffer_bytes(run),
         |run, outbox| {
-            let observer = RunObserver {
+            let mut observer = RunObserver {
                 out: RunText {
                     buf: Vec::new(),
                     live: *live_text || send_rounds,
@@ -246,14 +208,16 @@ pub(super) fn run_all<W: Write + Send>(
                 },
                 print_rounds: view.print_rounds,
                 send_rounds,
-                layout: layout_options.map(|o| {
-                    LayoutRun::new(o, run.kind.name(), run.kind == StrategyKind::TempCopy)
-                }),
-                report: moves.map(|m| ReportSink::run(m, run.kind == StrategyKind::TempCopy)),
-                rounds: Vec::with_capacity(ROUNDS_RESERVED),
-                elves: None,
+                layout: layout_options.map(|o| LayoutRun::new(o, run.strategy)),
+                recording: Recording::new(run, moves),
             };
-            watch(run, input, &options, observer)
+            let outcome = run_on_stack(plan, run, input, &mut observer);
+            // The last batch of text, before the run is done (or fails).
+            observer.out.flush();
+            outcome.map(|outcome| Finished {
+                outcome,
+                recording: observer.recording,
+            })
         },
         |i, delivery| {
             let run = &plan.runs[i];
@@ -262,14 +226,11 @@ pub(super) fn run_all<W: Write + Send>(
                     if i > 0 {
                         printer.write_line(format_args!(""));
                     }
-                    printer.write_line(format_args!(
-                        "{}:",
-                        heading(run.kind, &run.label, options.buffer_size)
-                    ));
+                    printer.write_line(format_args!("{}:", heading(run, plan.buffer_size)));
                 }
                 current = Some((i, progress.run(run.label.clone())));
             }
-            let result = match delivery {
+            let finished = match delivery {
                 Delivery::Message(Event::Text(bytes)) => {
                     printer.write_bytes(&bytes);
                     return ControlFlow::Continue(());
@@ -286,21 +247,13 @@ pub(super) fn run_all<W: Write + Send>(
                     }
                     return ControlFlow::Continue(());
                 }
-                Delivery::Done(result) => result.and_then(|finished| {
-                    let options = RunOptions {
-                        cells: run.cells,
-                        ..options
-                    };
-                    finish(run, &plan.name, &options, view, finished, trace, progress)
-                }),
+                Delivery::Done(finished) => finished,
             };
+            let result = finished
+                .map_err(anyhow::Error::new)
+                .and_then(|finished| finish(plan, run, finished, trace, progress, &mut results));
             match result {
-                Ok((report, run_layouts, oom)) => {
-                    reports.push(report);
-                    layouts.extend(run_layouts);
-                    failure = failure.take().or(oom);
-                    ControlFlow::Continue(())
-                }
+                Ok(()) => ControlFlow::Continue(()),
                 Err(e) => {
                     error = Some(e);
                     ControlFlow::Break(())
@@ -308,82 +261,38 @@ pub(super) fn run_all<W: Write + Send>(
             }
         },
     );
-    if let Some(e) = error {
-        return Err(e);
+    match error {
+        Some(e) => Err(e),
+        None => Ok(results.finish(plan, input)),
     }
-    if let Some(report) = report {
-        report.runs = layouts;
-    }
-    let elves = crate::runner::share_elf_count(&mut reports, input);
-    let comparison = Comparison::new(plan.name.clone(), elves, plan.options.buffer_size, reports);
-    Ok((comparison, failure))
-}
-
-/// Runs `run` watched by `observer` (on this job's thread).
-fn watch(
-    run: &Run,
-    input: &[u8],
-    options: &RunOptions,
-    mut observer: RunObserver<'_, '_>,
-) -> Result<Finished> {
-    let options = RunOptions {
-        cells: run.cells,
-        ..*options
-    };
-    let outcome = run_strategy(run.kind, input, &options, &mut observer);
-    // The last batch of text, before the run is done (or fails).
-    observer.out.flush();
-    let outcome = outcome?;
-    Ok(Finished {
-        outcome,
-        rounds: observer.rounds,
-        elves: observer.elves,
-        layouts: observer.report.map(ReportRun::into_layouts),
-    })
 }
 
 /// Takes a run that is done (on the delivering thread, in plan order): its
-/// trace, its line of progress, its report and layouts, and, if a buffer
-/// ran out, why.
+/// trace, its report, and its line of progress.
 fn finish(
+    plan: &Plan,
     run: &Run,
-    name: &str,
-    options: &RunOptions,
-    view: View,
-    finished: Finished,
+    finished: Finished<'_>,
     trace: &mut Option<OutFile>,
     progress: &mut Progress,
-) -> Result<(RunReport, Option<RunLayouts>, Option<OutOfMemory>)> {
-    let (kind, label) = (run.kind, run.label.as_str());
-    let Finished {
-        outcome,
-        rounds,
-        elves,
-        layouts,
-    } = finished;
+    results: &mut Results,
+) -> Result<()> {
+    let Finished { outcome, recording } = finished;
     if let Some(out) = trace {
-        let prefix = if view.single { "" } else { label };
+        let prefix = if plan.is_single() {
+            ""
+        } else {
+            run.label.as_str()
+        };
         write_trace(out, prefix, &outcome.trace)?;
     }
-    let (report, failure) = run_report(
-        kind,
-        options.cells,
-        options.buffer_size,
-        elves,
-        rounds,
-        outcome.result,
-    )
-    .map_err(|e| match e {
-        e @ SolveError::Parse(_) => {
-            anyhow::Error::new(e).context(format!("invalid input '{name}'"))
-        }
-        e => e.into(),
-    })?;
+    let report = results.add(plan, run, outcome.result, recording)?;
+    let label = &run.label;
     progress.finish_run(match report.outcome {
         Outcome::OutOfMemory { round, .. } => {
             format!("{label}: out of memory in round {round}")
         }
         Outcome::Finished { .. } | Outcome::Stopped { .. } => format!("{label}: done"),
     });
-    Ok((report, layouts, failure))
+    Ok(())
 }

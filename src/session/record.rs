@@ -28,13 +28,11 @@ use crate::grid::point::DIRECTIONS;
 use crate::report::{BufferLayout, Comparison};
 use crate::sim::{ElfSet, move_of};
 
-/// The report of one invocation, over all its runs.
+/// The report of one session, over all its runs.
 #[derive(Debug, Default)]
 pub struct ReportSink {
     /// The elves and their moves, recorded by whichever run gets there first.
     pub moves: Mutex<Moves>,
-    /// Per run, in order.
-    pub runs: Vec<RunLayouts>,
 }
 
 /// The elves of every round, as moves.
@@ -152,25 +150,17 @@ impl RunLayouts {
 }
 
 impl ReportSink {
-    /// The recording of a run (which copies the new set back when
-    /// `copies_back`), sharing the elves' moves with the other runs; its
-    /// layouts go to [`ReportSink::runs`] in order when it is done.
-    pub fn run(moves: &Mutex<Moves>, copies_back: bool) -> ReportRun<'_> {
-        ReportRun {
-            moves,
-            layouts: RunLayouts {
-                copies_back,
-                ..RunLayouts::default()
-            },
-        }
-    }
-
-    /// The page for `comparison`, whose runs are the ones recorded, in order.
+    /// The page for `comparison`, whose runs recorded `runs`, in order.
     ///
     /// # Errors
     ///
     /// An invariant broke while recording (a bug).
-    pub fn page(self, comparison: &Comparison, table: String) -> Result<Page<'_>> {
+    pub fn page(
+        self,
+        comparison: &Comparison,
+        runs: Vec<RunLayouts>,
+        table: String,
+    ) -> Result<Page<'_>> {
         let moves = self
             .moves
             .into_inner()
@@ -181,7 +171,7 @@ impl ReportSink {
         let runs = comparison
             .strategies
             .iter()
-            .zip(self.runs)
+            .zip(runs)
             .map(|(report, mut layouts)| {
                 layouts.settle_chunks();
                 PageRun {
@@ -242,12 +232,25 @@ impl Moves {
 }
 
 /// The recording of one run.
+#[derive(Debug)]
 pub struct ReportRun<'m> {
     moves: &'m Mutex<Moves>,
     layouts: RunLayouts,
 }
 
-impl ReportRun<'_> {
+impl<'m> ReportRun<'m> {
+    /// The recording of a run (which copies the new set back when
+    /// `copies_back`), sharing the elves' moves with the other runs.
+    pub fn new(moves: &'m Mutex<Moves>, copies_back: bool) -> Self {
+        Self {
+            moves,
+            layouts: RunLayouts {
+                copies_back,
+                ..RunLayouts::default()
+            },
+        }
+    }
+
     /// The run's layouts, once it is done.
     pub fn into_layouts(self) -> RunLayouts {
         self.layouts

@@ -96,7 +96,7 @@ impl Manifest {
                 bail!("{}: \"file\" is empty, expected a path", at());
             }
             let input = folder.join(&entry.file);
-            let bytes = crate::input::read_input(&input).with_context(at)?;
+            let bytes = crate::cli::input::read_input(&input).with_context(at)?;
             crate::grid::parse(&bytes)
                 .with_context(|| format!("invalid input '{}'", input.display()))
                 .with_context(at)?;

@@ -4,7 +4,7 @@
 //! asked for (by default all of them: the lists come from the `ValueEnum`s,
 //! so a new strategy or cell kind joins without changes here), each run on
 //! its own buffers, several at a time on the available cores, as many as
-//! fit the available memory together ([`crate::runner::jobs`]). A run's
+//! fit the available memory together ([`crate::cli::jobs`]). A run's
 //! verdict compares each answer it reached with the manifest's:
 //!
 //! * **pass**: every expected answer reached, and equal;
@@ -34,13 +34,18 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 pub use self::manifest::{Entry, Manifest};
-use crate::cli::{AllocatorKind, CellKind, CheckArgs, ExitCode, StrategyKind};
+use crate::alloc::AllocatorKind;
+use crate::answers::Answers;
+use crate::cells::CellKind;
+use crate::cli::args::{CheckArgs, ExitCode};
+use crate::cli::eprint_line;
+use crate::cli::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::cli::stack::run_on_stack;
 use crate::color::{self, Colors};
-use crate::engine::{Limits, PART1_ROUNDS, Snapshot};
-use crate::error::{OutOfMemory, SolveError};
-use crate::report::{Answers, RoundStats};
-use crate::runner::jobs::{Delivery, Outbox, Pool, run_in_order};
-use crate::runner::{RunOptions, run_strategy, stack_bytes};
+use crate::engine::{Limits, PART1_ROUNDS};
+use crate::error::OutOfMemory;
+use crate::session::{Plan, Run, Settings};
+use crate::strategy::StrategyKind;
 use crate::units::thousands;
 
 /// One run of the check: an input under a strategy with a cell kind.
@@ -54,6 +59,8 @@ pub struct Job {
     pub cells: CellKind,
     /// The bump allocator.
     pub allocator: AllocatorKind,
+    /// The run's index in its input's plan.
+    pub run: usize,
 }
 
 impl Job {
@@ -203,15 +210,24 @@ impl RunCheck {
 /// A bad manifest or input, a JUnit path that cannot be created or written,
 /// a run that could not start (buffers too large for the machine).
 pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
-    let allocators = args.allocators();
-    if allocators == [AllocatorKind::Bumpalo] && args.strategies() == [StrategyKind::Heap] {
-        let _ = writeln!(
-            io::stderr(),
-            "day23: --allocator bumpalo runs the strategies with bump buffers (leaky, tempcopy, pingpong, reuse);\n\
-             --strategy heap uses the global heap under either allocator: add one of them, or drop --allocator."
-        );
-        return Ok(ExitCode::Usage);
-    }
+    let (strategies, cells, allocators) = (args.strategies(), args.cells(), args.allocators());
+    let settings = Settings {
+        strategies: strategies.clone(),
+        cells: cells.clone(),
+        allocators: allocators.clone(),
+        buffer_size: args.buffer_size,
+        limits: Limits::default(),
+        trace: false,
+    };
+    // The same runs for every input; each input's plan has its own name and
+    // limits.
+    let runs = match Plan::new(String::new(), &settings) {
+        Ok(plan) => plan,
+        Err(refusal) => {
+            eprint_line(format_args!("day23: {refusal}"));
+            return Ok(ExitCode::Usage);
+        }
+    };
     let junit_out = args
         .junit
         .as_ref()
@@ -222,31 +238,37 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         })
         .transpose()?;
     let manifest = Manifest::load(&args.manifest)?;
-    let (strategies, cells) = (args.strategies(), args.cells());
-    let mut jobs = Vec::new();
-    for input in 0..manifest.entries.len() {
-        for &allocator in &allocators {
-            for &cells in &cells {
-                for &strategy in &strategies {
-                    // heap is the same run under either allocator: once,
-                    // labelled as what it is (no bump allocator).
-                    let heap = strategy == StrategyKind::Heap;
-                    if heap
-                        && allocator == AllocatorKind::Bumpalo
-                        && allocators.contains(&AllocatorKind::Zig)
-                    {
-                        continue;
-                    }
-                    jobs.push(Job {
-                        input,
-                        strategy,
-                        cells,
-                        allocator: if heap { AllocatorKind::Zig } else { allocator },
-                    });
-                }
+    let plans: Vec<Plan> = manifest
+        .entries
+        .iter()
+        .map(|entry| Plan {
+            input: entry.path.display().to_string(),
+            limits: Limits {
+                // Without a part 2 to check, part 1's rounds are enough.
+                max_rounds: entry.part2.is_none().then_some(PART1_ROUNDS),
+                input_in_buffer: true,
+            },
+            ..runs.clone()
+        })
+        .collect();
+    let jobs: Vec<Job> = (0..plans.len())
+        .flat_map(|input| (0..runs.runs.len()).map(move |run| (input, run)))
+        .map(|(input, run)| {
+            let Run {
+                strategy,
+                cells,
+                allocator,
+                ..
+            } = runs.runs[run];
+            Job {
+                input,
+                strategy,
+                cells,
+                allocator,
+                run,
             }
-        }
-    }
+        })
+        .collect();
     let pool = Pool::new(args.jobs.map(usize::from), jobs.len());
     let threads = pool.threads.min(jobs.len());
 
@@ -278,7 +300,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         label: jobs.iter().map(|j| j.label().len()).max().unwrap_or(0),
     };
     let start = Instant::now();
-    let results = run_all(&manifest, &jobs, args.buffer_size, pool, |check| {
+    let results = run_all(&manifest, &plans, &jobs, pool, |check| {
         out.line(&line(&manifest, check, widths, colors.stdout));
     })?;
     let wall = start.elapsed();
@@ -359,8 +381,9 @@ fn line(manifest: &Manifest, check: &RunCheck, widths: Widths, colored: bool) ->
     )
 }
 
-/// Runs every job on `pool`; calls `done` for each result in job order, as
-/// soon as it and every one before it are done.
+/// Runs every job on `pool` (each input's runs as its plan says); calls
+/// `done` for each result in job order, as soon as it and every one before
+/// it are done.
 ///
 /// # Errors
 ///
@@ -368,18 +391,25 @@ fn line(manifest: &Manifest, check: &RunCheck, widths: Widths, colored: bool) ->
 /// finish first, and no more start.
 pub fn run_all(
     manifest: &Manifest,
+    plans: &[Plan],
     jobs: &[Job],
-    buffer_size: usize,
     pool: Pool,
     mut done: impl FnMut(&RunCheck) + Send,
 ) -> Result<Vec<RunCheck>> {
     let mut results = Vec::with_capacity(jobs.len());
     let mut error = None;
+    let run_of = |job: &Job| (&plans[job.input], &plans[job.input].runs[job.run]);
     run_in_order(
         jobs,
         pool,
-        |job| stack_bytes(job.strategy, buffer_size),
-        |&job, _: Outbox<()>| run_job(&manifest.entries[job.input], job, buffer_size),
+        |job| {
+            let (plan, run) = run_of(job);
+            plan.buffer_bytes(run)
+        },
+        |&job, _: Outbox<()>| {
+            let (plan, run) = run_of(&job);
+            run_job(&manifest.entries[job.input], plan, run, job)
+        },
         |_, delivery| match delivery {
             Delivery::Message(()) => ControlFlow::Continue(()),
             Delivery::Done(Ok(check)) => {
@@ -400,32 +430,11 @@ pub fn run_all(
 }
 
 /// Runs one job and compares its answers with the entry's.
-fn run_job(entry: &Entry, job: Job, buffer_size: usize) -> Result<RunCheck> {
-    let options = RunOptions {
-        buffer_size,
-        limits: Limits {
-            // Without a part 2 to check, part 1's rounds are enough.
-            max_rounds: entry.part2.is_none().then_some(PART1_ROUNDS),
-            input_in_buffer: true,
-        },
-        trace: false,
-        cells: job.cells,
-        allocator: job.allocator,
-    };
+fn run_job(entry: &Entry, plan: &Plan, run: &Run, job: Job) -> Result<RunCheck> {
     let start = Instant::now();
-    let mut observer = |_: &RoundStats, _: &dyn Snapshot| {};
-    let outcome = run_strategy(job.strategy, &entry.bytes, &options, &mut observer)?;
+    let outcome = run_on_stack(plan, run, &entry.bytes, &mut ())?;
     let time = start.elapsed();
-    let (found, out_of_memory) = match outcome.result {
-        Ok(answers) => (answers, None),
-        Err(SolveError::OutOfMemory { error, reached }) => (reached, Some(*error)),
-        Err(e @ SolveError::Parse(_)) => {
-            return Err(
-                anyhow::Error::new(e).context(format!("invalid input '{}'", entry.path.display()))
-            );
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (found, out_of_memory) = plan.answers(outcome.result)?;
     let Answers { part1, part2 } = found;
     Ok(RunCheck {
         job,

@@ -11,10 +11,11 @@
 use std::io::Write;
 
 use super::rounds::{RoundLine, RoundPrinter};
-use crate::cli::LayoutMode;
+use crate::cli::args::LayoutMode;
 use crate::engine::{Phase, Snapshot};
 use crate::export::layout;
 use crate::report::{BufferLayout, RoundStats};
+use crate::strategy::StrategyKind;
 
 /// When and how wide to draw the layout pictures.
 #[derive(Debug, Clone, Copy)]
@@ -95,8 +96,7 @@ impl LayoutSink {
 #[derive(Debug)]
 pub(super) struct LayoutRun {
     options: LayoutOptions,
-    strategy: &'static str,
-    copies_back: bool,
+    strategy: StrategyKind,
     said_no_layout: bool,
     /// Whether this run has asked for the legend (the first run that draws
     /// a buffer gets it).
@@ -106,13 +106,12 @@ pub(super) struct LayoutRun {
 }
 
 impl LayoutRun {
-    /// The pictures of one run of `strategy` (which copies the new set back
-    /// when `copies_back`), drawn wherever the run sends them.
-    pub(super) fn new(options: LayoutOptions, strategy: &'static str, copies_back: bool) -> Self {
+    /// The pictures of one run of `strategy`, drawn wherever the run sends
+    /// them.
+    pub(super) fn new(options: LayoutOptions, strategy: StrategyKind) -> Self {
         Self {
             options,
             strategy,
-            copies_back,
             said_no_layout: false,
             asked_legend: false,
             phases: Vec::new(),
@@ -126,7 +125,7 @@ impl LayoutRun {
         if options.mode != LayoutMode::Phases || !options.draws(round) {
             return;
         }
-        let label = phase.label(self.copies_back);
+        let label = phase.label(self.strategy.copies_back());
         for l in snapshot.layouts() {
             self.phases.push((label, l));
         }
@@ -151,7 +150,7 @@ impl LayoutRun {
                 self.said_no_layout = true;
                 out.line(format_args!(
                     "No layout for {}: it has no buffer, only the global heap.",
-                    self.strategy
+                    self.strategy.name()
                 ));
             }
             return false;

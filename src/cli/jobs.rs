@@ -149,8 +149,8 @@ pub fn run_in_order<J, M, R>(
     mut deliver: impl FnMut(usize, Delivery<M, R>) -> ControlFlow<()> + Send,
 ) where
     J: Sync,
-    M: Send + 'static,
-    R: Send + 'static,
+    M: Send,
+    R: Send,
 {
     if pool.threads <= 1 || jobs.len() <= 1 {
         run_here(jobs, work, deliver);

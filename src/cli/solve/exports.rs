@@ -14,10 +14,14 @@ use anyhow::{Context, Result, bail};
 use super::options::View;
 use super::rounds::{RoundPrinter, answer_lines};
 use crate::alloc::TraceEvent;
-use crate::cli::{Format, SolveArgs};
-use crate::export::{Exporter, Output, SvgExporter, TableExporter, exporter};
+use crate::cli::args::SolveArgs;
+use crate::cli::output::Output;
+use crate::cli::plot::SvgExporter;
+use crate::export::table::TableExporter;
+use crate::export::{Exporter, Format, exporter};
 use crate::report::Comparison;
-use crate::runner::record::ReportSink;
+use crate::session::Session;
+use crate::session::record::ReportSink;
 
 /// A file created up front, with its path for messages.
 pub(super) struct OutFile {
@@ -159,14 +163,17 @@ pub(super) fn write_results(
     Ok(())
 }
 
-/// Writes the HTML report of `comparison` from what `recorded` kept.
+/// Writes the HTML report of `session` from what `recorded` kept.
 pub(super) fn write_report(
     out: &mut OutFile,
     recorded: ReportSink,
-    comparison: &Comparison,
+    session: Session,
 ) -> Result<()> {
+    let comparison = &session.comparison;
     let table = String::from_utf8(exporter(Format::Text).serialize(comparison)?)?;
-    let page = recorded.page(comparison, table)?.render()?;
+    let page = recorded
+        .page(comparison, session.layouts, table)?
+        .render()?;
     out.write_all(&page)
 }
 

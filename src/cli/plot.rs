@@ -13,8 +13,8 @@ use anyhow::{Result, anyhow};
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::prelude::*;
 
-use super::Exporter;
-use super::table::outcome_text;
+use crate::export::Exporter;
+use crate::export::table::outcome_text;
 use crate::report::{Comparison, Outcome};
 use crate::units::{human_bytes, thousands};
 
@@ -39,7 +39,7 @@ impl Default for SvgExporter {
 /// Each strategy's colour (others: grey): [`super::palette::rgb`].
 #[must_use]
 pub fn color(strategy: &str) -> RGBColor {
-    let (r, g, b) = super::palette::rgb(strategy);
+    let (r, g, b) = crate::export::palette::rgb(strategy);
     RGBColor(r, g, b)
 }
 
