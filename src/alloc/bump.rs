@@ -39,6 +39,7 @@ use core::ptr::NonNull;
 
 use bumpalo::Bump;
 
+use super::counters::Counters;
 use super::{AllocError, AllocStats, Allocator, Arena, Block, Layout, ResetError};
 
 /// `ChunkFooter`'s size: six words (`chunk_footer_is_five_words` in
@@ -105,12 +106,7 @@ pub struct BumpArena {
     label: Cell<&'static str>,
     /// The next block's number.
     next_id: Cell<u64>,
-    live_bytes: Cell<usize>,
-    high_water: Cell<usize>,
-    window_peak: Cell<usize>,
-    allocs: Cell<u64>,
-    failed_allocs: Cell<u64>,
-    frees: Cell<u64>,
+    counters: Counters,
     failed_chunk: Cell<Option<ChunkRequest>>,
 }
 
@@ -128,12 +124,7 @@ impl BumpArena {
             strips: RefCell::new(Vec::new()),
             label: Cell::new("set"),
             next_id: Cell::new(0),
-            live_bytes: Cell::new(0),
-            high_water: Cell::new(0),
-            window_peak: Cell::new(0),
-            allocs: Cell::new(0),
-            failed_allocs: Cell::new(0),
-            frees: Cell::new(0),
+            counters: Counters::default(),
             failed_chunk: Cell::new(None),
         }
     }
@@ -178,7 +169,7 @@ impl BumpArena {
     /// Bytes in blocks allocated and not yet freed.
     #[must_use]
     pub fn live_bytes(&self) -> usize {
-        self.live_bytes.get()
+        self.counters.live_bytes()
     }
 
     /// The chunk bumpalo needed when the cap last refused one.
@@ -195,7 +186,7 @@ impl BumpArena {
     ///
     /// [`ResetError`] when blocks are still live; nothing changes then.
     pub fn try_reset(&self) -> Result<(), ResetError> {
-        let live_blocks = self.allocs.get() - self.frees.get();
+        let live_blocks = self.counters.live_blocks();
         if live_blocks != 0 {
             return Err(ResetError {
                 buffer: self.name,
@@ -227,8 +218,7 @@ impl BumpArena {
                 blocks: Vec::new(),
             });
         }
-        self.high_water.set(self.high_water.get().max(after));
-        self.window_peak.set(self.window_peak.get().max(after));
+        self.counters.reached(after);
         self.sync();
     }
 
@@ -318,8 +308,7 @@ impl BumpArena {
         before: usize,
         used: usize,
     ) {
-        let live = self.live_bytes.get().saturating_sub(old_len);
-        self.live_bytes.set(live + len);
+        self.counters.resized(old_len, len);
         let fresh = self.allocated_bytes() > before;
         let new_addr = new.addr().get();
         self.forget_block(old.addr().get(), Some((new_addr, len)));
@@ -330,7 +319,7 @@ impl BumpArena {
 
     /// Records a refused request for `layout`.
     fn note_failure(&self, layout: Layout) {
-        self.failed_allocs.set(self.failed_allocs.get() + 1);
+        self.counters.failed();
         let current = self.strips.borrow().last().map_or(0, |s| s.size);
         let allocated = self.allocated_bytes();
         self.failed_chunk
@@ -405,8 +394,7 @@ unsafe impl Allocator for BumpArena {
         let result = (&*self.bump.borrow()).allocate(layout);
         match result {
             Ok(block) => {
-                self.allocs.set(self.allocs.get() + 1);
-                self.live_bytes.set(self.live_bytes.get() + layout.size());
+                self.counters.allocated(layout.size());
                 let fresh = self.allocated_bytes() > before;
                 self.note_growth(before);
                 let used = if fresh { 0 } else { used };
@@ -421,9 +409,7 @@ unsafe impl Allocator for BumpArena {
     }
 
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
-        self.frees.set(self.frees.get() + 1);
-        self.live_bytes
-            .set(self.live_bytes.get().saturating_sub(layout.size()));
+        self.counters.freed(layout.size());
         // SAFETY: the caller's contract (a block from this allocator, with
         // its layout), which is bumpalo's.
         unsafe { (&*self.bump.borrow()).deallocate(ptr, layout) }
@@ -492,21 +478,13 @@ impl Arena for BumpArena {
         Some(self.cap)
     }
     fn stats(&self) -> AllocStats {
-        AllocStats {
-            end_index: self.allocated_bytes(),
-            high_water_bytes: self.high_water.get(),
-            window_peak_bytes: self.window_peak.get(),
-            live_bytes: self.live_bytes.get(),
-            allocs: self.allocs.get(),
-            failed_allocs: self.failed_allocs.get(),
-            frees: self.frees.get(),
-        }
+        self.counters.stats(self.allocated_bytes())
     }
     fn in_use(&self) -> usize {
         self.allocated_bytes()
     }
     fn start_window(&self) {
-        self.window_peak.set(self.allocated_bytes());
+        self.counters.start_window(self.allocated_bytes());
     }
     fn set_label(&self, label: &'static str) {
         self.label.set(label);

@@ -8,18 +8,14 @@
 use core::cell::Cell;
 use core::ptr::NonNull;
 
+use super::counters::Counters;
 use super::{AllocError, AllocStats, Allocator, Layout};
 
 /// Counts what passes through to `A`.
 #[derive(Debug, Default)]
 pub struct Counting<A> {
     inner: A,
-    live_bytes: Cell<usize>,
-    high_water: Cell<usize>,
-    window_peak: Cell<usize>,
-    allocs: Cell<u64>,
-    failed_allocs: Cell<u64>,
-    frees: Cell<u64>,
+    counters: Counters,
     grows: Cell<u64>,
     shrinks: Cell<u64>,
 }
@@ -29,12 +25,7 @@ impl<A> Counting<A> {
     pub fn new(inner: A) -> Self {
         Self {
             inner,
-            live_bytes: Cell::new(0),
-            high_water: Cell::new(0),
-            window_peak: Cell::new(0),
-            allocs: Cell::new(0),
-            failed_allocs: Cell::new(0),
-            frees: Cell::new(0),
+            counters: Counters::default(),
             grows: Cell::new(0),
             shrinks: Cell::new(0),
         }
@@ -48,7 +39,7 @@ impl<A> Counting<A> {
     /// Bytes allocated and not yet freed.
     #[must_use]
     pub fn live_bytes(&self) -> usize {
-        self.live_bytes.get()
+        self.counters.live_bytes()
     }
 
     /// How many times `grow`/`grow_zeroed` and `shrink` were called.
@@ -60,42 +51,27 @@ impl<A> Counting<A> {
     /// The statistics, with `end_index` 0 (a heap has no end index).
     #[must_use]
     pub fn stats(&self) -> AllocStats {
-        AllocStats {
-            end_index: 0,
-            high_water_bytes: self.high_water.get(),
-            window_peak_bytes: self.window_peak.get(),
-            live_bytes: self.live_bytes.get(),
-            allocs: self.allocs.get(),
-            failed_allocs: self.failed_allocs.get(),
-            frees: self.frees.get(),
-        }
+        self.counters.stats(0)
     }
 
     /// Starts a new window for [`AllocStats::window_peak_bytes`].
     pub fn start_window(&self) {
-        self.window_peak.set(self.live_bytes.get());
-    }
-
-    fn add_live(&self, bytes: usize) {
-        let live = self.live_bytes.get() + bytes;
-        self.live_bytes.set(live);
-        self.high_water.set(self.high_water.get().max(live));
-        self.window_peak.set(self.window_peak.get().max(live));
+        self.counters.start_window(self.counters.live_bytes());
     }
 
     fn count_alloc(&self, result: &Result<NonNull<[u8]>, AllocError>, layout: Layout) {
         if result.is_ok() {
-            self.allocs.set(self.allocs.get() + 1);
-            self.add_live(layout.size());
+            self.counters.allocated(layout.size());
+            self.counters.reached(self.counters.live_bytes());
         } else {
-            self.failed_allocs.set(self.failed_allocs.get() + 1);
+            self.counters.failed();
         }
     }
 
     fn count_resize(&self, ok: bool, old: Layout, new: Layout) {
         if ok {
-            self.live_bytes.set(self.live_bytes.get() - old.size());
-            self.add_live(new.size());
+            self.counters.resized(old.size(), new.size());
+            self.counters.reached(self.counters.live_bytes());
         }
     }
 }
@@ -119,8 +95,7 @@ unsafe impl<A: Allocator> Allocator for Counting<A> {
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: the caller's guarantees for `deallocate` are passed on unchanged.
         unsafe { self.inner.deallocate(ptr, layout) };
-        self.frees.set(self.frees.get() + 1);
-        self.live_bytes.set(self.live_bytes.get() - layout.size());
+        self.counters.freed(layout.size());
     }
 
     unsafe fn grow(

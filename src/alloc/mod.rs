@@ -68,14 +68,13 @@
 //! ```
 
 mod bump;
+mod counters;
 mod counting;
 mod heap_buffers;
 mod kind;
-#[cfg(feature = "cli")]
-mod malloc_arena;
 mod size;
 #[cfg(feature = "cli")]
-mod stack;
+pub mod stack;
 
 use core::cell::{Cell, RefCell};
 use core::fmt;
@@ -84,19 +83,15 @@ use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 use std::rc::Rc;
 
+use counters::Counters;
+
 pub use allocator_api2::alloc::{AllocError, Allocator, Global, Layout};
 pub use allocator_api2::vec::Vec as AllocVec;
 pub use bump::{BumpArena, ChunkLayout, ChunkRequest};
 pub use counting::Counting;
 pub use heap_buffers::{HeapBufferError, with_heap_buffers};
 pub use kind::AllocatorKind;
-#[cfg(feature = "cli")]
-pub use malloc_arena::use_one_malloc_arena;
 pub use size::{BUFFER_ALIGN, parse_size};
-#[cfg(feature = "cli")]
-pub use stack::{
-    MAX_STACK_BYTES, StackError, mem_available, stack_class_bytes, with_stack_buffers,
-};
 
 /// An allocator the tool can report on: the buffers of the strategies, and
 /// the counted heap.
@@ -408,12 +403,7 @@ pub struct FixedBufferAllocator<'buf> {
     base: NonNull<u8>,
     capacity: usize,
     end_index: Cell<usize>,
-    high_water: Cell<usize>,
-    window_peak: Cell<usize>,
-    live_bytes: Cell<usize>,
-    allocs: Cell<u64>,
-    failed_allocs: Cell<u64>,
-    frees: Cell<u64>,
+    counters: Counters,
     journal: RefCell<Journal>,
     name: &'static str,
     trace: Option<Trace>,
@@ -440,12 +430,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
             base: NonNull::from(buffer).cast::<u8>(),
             capacity,
             end_index: Cell::new(0),
-            high_water: Cell::new(0),
-            window_peak: Cell::new(0),
-            live_bytes: Cell::new(0),
-            allocs: Cell::new(0),
-            failed_allocs: Cell::new(0),
-            frees: Cell::new(0),
+            counters: Counters::default(),
             journal: RefCell::new(Journal {
                 label: "block",
                 ..Journal::default()
@@ -498,26 +483,18 @@ impl<'buf> FixedBufferAllocator<'buf> {
     /// The largest `end_index` so far.
     #[must_use]
     pub fn high_water_mark(&self) -> usize {
-        self.high_water.get()
+        self.counters.high_water()
     }
 
     /// A snapshot of the statistics.
     #[must_use]
     pub fn stats(&self) -> AllocStats {
-        AllocStats {
-            end_index: self.end_index.get(),
-            high_water_bytes: self.high_water.get(),
-            window_peak_bytes: self.window_peak.get(),
-            live_bytes: self.live_bytes.get(),
-            allocs: self.allocs.get(),
-            failed_allocs: self.failed_allocs.get(),
-            frees: self.frees.get(),
-        }
+        self.counters.stats(self.end_index.get())
     }
 
     /// Starts a new window for [`AllocStats::window_peak_bytes`] (e.g. a round).
     pub fn start_window(&self) {
-        self.window_peak.set(self.end_index.get());
+        self.counters.start_window(self.end_index.get());
     }
 
     /// Labels the blocks allocated from now on (for the layout pictures).
@@ -561,7 +538,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
     ///
     /// [`ResetError`] when blocks are still live; nothing changes then.
     pub fn try_reset(&self) -> Result<(), ResetError> {
-        let live_blocks = self.allocs.get() - self.frees.get();
+        let live_blocks = self.counters.live_blocks();
         if live_blocks != 0 {
             return Err(ResetError {
                 buffer: self.name,
@@ -574,7 +551,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
 
     fn rewind(&self) {
         self.end_index.set(0);
-        self.live_bytes.set(0);
+        self.counters.cleared();
         self.journal.borrow_mut().blocks.clear();
         self.record(TraceKind::Reset);
     }
@@ -603,12 +580,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
             self.capacity
         );
         self.end_index.set(end);
-        if end > self.high_water.get() {
-            self.high_water.set(end);
-        }
-        if end > self.window_peak.get() {
-            self.window_peak.set(end);
-        }
+        self.counters.reached(end);
     }
 
     /// The alignment padding a block aligned to `align` (a power of two) would
@@ -637,7 +609,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
         let id = journal.next_id;
         journal.next_id += 1;
         let Some((start, pad)) = self.place(layout) else {
-            self.failed_allocs.set(self.failed_allocs.get() + 1);
+            self.counters.failed();
             self.record(TraceKind::Alloc {
                 size: layout.size(),
                 align: layout.align(),
@@ -648,8 +620,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
         };
         let end = start + layout.size();
         self.set_end_index(end);
-        self.live_bytes.set(self.live_bytes.get() + layout.size());
-        self.allocs.set(self.allocs.get() + 1);
+        self.counters.allocated(layout.size());
         let label = journal.label;
         journal.blocks.push(Block {
             id,
@@ -696,8 +667,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
             journal.blocks[i].live = false;
         }
         drop(journal);
-        self.live_bytes.set(self.live_bytes.get() - size);
-        self.frees.set(self.frees.get() + 1);
+        self.counters.freed(size);
         self.record(TraceKind::Free {
             id,
             end_index: self.end_index.get(),
@@ -728,7 +698,7 @@ impl<'buf> FixedBufferAllocator<'buf> {
             if let Some(i) = index {
                 journal.blocks[i].len = new;
             }
-            self.live_bytes.set(self.live_bytes.get() - old + new);
+            self.counters.resized(old, new);
         }
         drop(journal);
         self.record(TraceKind::Resize {

@@ -94,12 +94,11 @@ pub enum ColorWhen {
     Never,
 }
 
-/// Subcommands. Their options are [`Deferred`]: added only when that
-/// subcommand is asked for.
+/// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a random puzzle input (reproducible: same flags, same bytes).
-    Generate(Deferred<GenerateArgs>),
+    Generate(GenerateArgs),
     /// Check the answers of every input of a manifest under every strategy
     /// and cell kind asked for (for CI).
     ///
@@ -107,94 +106,18 @@ pub enum Command {
     /// buffer ran out before an answer, which is not a failure), then a
     /// summary. Exit code 0 when every answer reached matches, 4 when one
     /// does not, 1 for a bad manifest or input.
-    Check(Deferred<CheckArgs>),
+    Check(CheckArgs),
     /// Print a completion script for SHELL to standard output.
     ///
     /// bash: day23 completions bash > ~/.local/share/bash-completion/completions/day23
     /// zsh: day23 completions zsh > ~/.zfunc/_day23 (with ~/.zfunc in $fpath);
     /// fish: day23 completions fish > ~/.config/fish/completions/day23.fish
-    Completions(Deferred<CompletionsArgs>),
+    Completions(CompletionsArgs),
     /// Print the man page (roff) to standard output.
     ///
     /// day23 man > ~/.local/share/man/man1/day23.1, or view it at once with
     /// day23 man | man -l -
     Man,
-}
-
-/// A subcommand's options, added to its `clap::Command` only when clap
-/// builds that subcommand ([`clap::Command::defer`]): when it is the one
-/// parsed, or for its help, the completions and the man page. A run that
-/// solves never builds them: about 0.04 ms of every run
-/// (docs/performance.md). Reads as the options themselves ([`Deref`]).
-///
-/// [`Deref`]: std::ops::Deref
-#[derive(Debug)]
-pub struct Deferred<T>(pub T);
-
-/// Adds `add`'s options to the subcommand `cmd` as the derive would have at
-/// once: the help, completions and man page come out the same. By now clap
-/// has given `cmd` the parent's global options (`--color`) and its summary
-/// from the enum variant's doc comment; `add` would put its own options
-/// after those and replace the summary with the struct's doc comment. So
-/// the summary is put back and the global options moved after the rest.
-fn add_deferred(cmd: clap::Command, add: fn(clap::Command) -> clap::Command) -> clap::Command {
-    let globals: Vec<clap::Id> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
-    let (about, long_about) = (cmd.get_about().cloned(), cmd.get_long_about().cloned());
-    let mut cmd = add(cmd);
-    cmd = match about {
-        Some(about) => cmd.about(about),
-        None => cmd.about(None::<&str>),
-    };
-    cmd = match long_about {
-        Some(long_about) => cmd.long_about(long_about),
-        None => cmd.long_about(None::<&str>),
-    };
-    globals
-        .iter()
-        .fold(cmd, |cmd, id| cmd.mut_arg(id, |arg| arg))
-}
-
-impl<T> std::ops::Deref for Deferred<T> {
-    type Target = T;
-
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
-impl<T: Args> Args for Deferred<T> {
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| add_deferred(cmd, T::augment_args))
-    }
-
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| add_deferred(cmd, T::augment_args_for_update))
-    }
-
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
-}
-
-impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
-    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Deferred)
-    }
-
-    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Deferred)
-    }
-
-    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-
-    fn update_from_arg_matches_mut(
-        &mut self,
-        matches: &mut clap::ArgMatches,
-    ) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
 }
 
 /// Options of `check`.
@@ -640,16 +563,7 @@ mod tests {
 
     #[test]
     #[cfg_attr(miri, ignore = "clap's generators take minutes under Miri")]
-    fn subcommand_options_are_deferred_and_read_as_the_derive_made_them() {
-        // Solving never builds a subcommand: none has its options yet.
-        assert!(
-            Cli::command()
-                .get_subcommands()
-                .all(|sc| sc.get_arguments().next().is_none())
-        );
-        // Built, each has the enum variant's summary, not the options
-        // struct's doc comment, and the global --color after its own
-        // options: where the derive put them before they were deferred.
+    fn completions_list_each_subcommands_options_then_the_global_color() {
         let script = crate::cli::manual::completions(clap_complete::Shell::Bash);
         let script = String::from_utf8(script).unwrap();
         for opts in [
@@ -780,7 +694,7 @@ mod tests {
     #[test]
     fn check_defaults_to_the_bundled_manifest_and_every_kind() {
         let cli = Cli::try_parse_from(["day23", "check"]).unwrap();
-        let Some(Command::Check(Deferred(args))) = cli.command else {
+        let Some(Command::Check(args)) = cli.command else {
             panic!("not check: {:?}", cli.command);
         };
         assert_eq!(args.manifest, PathBuf::from("inputs/quick.json"));
@@ -793,7 +707,7 @@ mod tests {
             "day23", "check", "m.json", "-s", "heap", "-c", "bitgrid", "-b", "64KiB", "-j", "3",
         ])
         .unwrap();
-        let Some(Command::Check(Deferred(args))) = cli.command else {
+        let Some(Command::Check(args)) = cli.command else {
             panic!("not check: {:?}", cli.command);
         };
         assert_eq!(args.strategies(), [StrategyKind::Heap]);

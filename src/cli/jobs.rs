@@ -20,7 +20,7 @@
 //! This module is the one place that knows the available cores
 //! ([`available_cores`]).
 
-use crate::alloc::mem_available;
+use crate::alloc::stack::mem_available;
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

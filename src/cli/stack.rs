@@ -5,7 +5,7 @@
 //! ([`with_stack_buffers`]); the page runs the same code over one heap
 //! block instead, so the figures are the same wherever the buffers live.
 
-use crate::alloc::with_stack_buffers;
+use crate::alloc::stack::with_stack_buffers;
 use crate::engine::Observer;
 use crate::session::{NoBuffers, Plan, Run, RunOutcome, run_in};
 

@@ -1,5 +1,4 @@
-//! The buffers at the bottom of a spawned thread's stack, below a guard page
-//! (the guard itself, [`Guard`], serves the main thread's stack too).
+//! The buffers at the bottom of a spawned thread's stack, below a guard page.
 
 use core::mem::MaybeUninit;
 
@@ -38,7 +37,7 @@ fn protect(addr: *mut u8, len: usize, prot: libc::c_int) -> bool {
 /// A page of a stack between the buffers and the frames, inaccessible while
 /// this lives: a frame that grows down to it faults instead of writing over
 /// the buffers.
-pub(super) struct Guard {
+struct Guard {
     /// The guard page.
     page: *mut u8,
     /// Its size.
@@ -49,16 +48,15 @@ impl Guard {
     /// Makes the `len`-byte page at `page` inaccessible; `None` when the
     /// system refuses. The page must lie in a stack, below every frame of
     /// it and above every buffer.
-    pub(super) fn set(page: *mut u8, len: usize) -> Option<Self> {
+    fn set(page: *mut u8, len: usize) -> Option<Self> {
         protect(page, len, libc::PROT_NONE).then_some(Self { page, len })
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        // The stack is used again: a thread's by the next thread (the C
-        // library keeps thread stacks for reuse), the main thread's by its
-        // own later frames, and both must find all of it accessible. If this
+        // The stack is used again by the next thread (the C library keeps
+        // thread stacks for reuse), which must find all of it accessible. If this
         // fails the process cannot keep that promise, so it stops.
         if !protect(self.page, self.len, libc::PROT_READ | libc::PROT_WRITE) {
             std::process::abort();

@@ -1,18 +1,11 @@
 //! # Buffers on a stack
 //!
 //! The write-up keeps its buffer on the stack (`var buffer: [N]u8 = undefined;`).
-//! Rust has no `alloca`, so [`with_stack_buffers`] hands out the buffers from
-//! the bottom of a stack big enough for them, in one of three places:
+//! Rust has no `alloca`, so [`with_stack_buffers`] runs the caller on a thread
+//! of its own whose stack is big enough for the buffers, in one of two places:
 //!
-//! * **The bottom of the main thread's stack** (Linux, glibc or musl, x86-64
-//!   and aarch64; [`main_thread`]), when the caller is the main thread and
-//!   the stack, frames and buffers together, fits in 64 MiB: the soft
-//!   `ulimit -s` is raised for the run as Zig's own start code raises it,
-//!   the stack grown down to the buffers, and one page above them made
-//!   inaccessible, as below. A run there starts no thread (about 0.08 ms
-//!   less per run: docs/performance.md, issue 22).
-//! * **The bottom of a thread's stack** (Linux, glibc or musl; [`bottom`]),
-//!   for every other run: the thread is started with a stack of the buffers
+//! * **The bottom of the thread's stack** (Linux, glibc or musl; [`bottom`]):
+//!   the thread is started with a stack of the buffers
 //!   plus `STACK_MARGIN` (8 MiB); the
 //!   buffers are the lowest bytes of it (asked of `pthread_getattr_np`), and
 //!   one page just above them is made inaccessible (`mprotect`), so the
@@ -42,8 +35,25 @@ use super::BUFFER_ALIGN;
 /// Stack the thread gets beyond the frame, for the solver's own calls.
 const STACK_MARGIN: usize = 8 << 20;
 
-/// The frame sizes, ascending: 2^k and 1.5 * 2^k bytes.
-const CLASSES: &[usize] = &[
+/// Declares the frame sizes, ascending (2^k and 1.5 * 2^k bytes), once:
+/// as [`CLASSES`] and as [`in_class`], which runs a closure in a frame of
+/// one of them (each size its own instance of [`in_frame`], so the array
+/// really is a local of a stack frame).
+macro_rules! classes {
+    ($($(#[$attr:meta])* $n:literal),* $(,)?) => {
+        const CLASSES: &[usize] = &[$($(#[$attr])* $n),*];
+
+        /// Runs `f` in the frame of size `class` (one of [`CLASSES`]).
+        fn in_class(class: usize, len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>])) {
+            match class {
+                $($(#[$attr])* $n => in_frame::<$n>(len, f),)*
+                _ => {}
+            }
+        }
+    };
+}
+
+classes![
     4096,
     6144,
     8192,
@@ -208,10 +218,6 @@ where
             result = Some(f(buffers));
         }
     };
-    // On the main thread, its own stack when it can grow to hold them.
-    if place == Place::Bottom && main_thread::with_main_stack_bottom(total, &mut run) {
-        return Ok(result.expect("the main stack's buffers ran the closure"));
-    }
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("day23-stack".into())
@@ -256,12 +262,6 @@ const GUARD_ROOM: usize = 2 << 16;
     not(miri)
 ))]
 mod bottom;
-#[cfg(all(
-    any(target_env = "gnu", target_env = "musl"),
-    target_os = "linux",
-    not(miri)
-))]
-mod main_thread;
 
 #[cfg(not(all(
     any(target_env = "gnu", target_env = "musl"),
@@ -275,25 +275,6 @@ mod bottom {
 
     /// Does nothing and returns `false`.
     pub(super) fn with_stack_bottom(
-        _total: usize,
-        _run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
-    ) -> bool {
-        false
-    }
-}
-
-#[cfg(not(all(
-    any(target_env = "gnu", target_env = "musl"),
-    target_os = "linux",
-    not(miri)
-)))]
-mod main_thread {
-    //! No growable main stack to be had: every run takes a thread.
-
-    use core::mem::MaybeUninit;
-
-    /// Does nothing and returns `false`.
-    pub(super) fn with_main_stack_bottom(
         _total: usize,
         _run: &mut dyn FnMut(&mut [MaybeUninit<u8>]),
     ) -> bool {
@@ -386,73 +367,6 @@ fn in_frame<const N: usize>(len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>]
     // uninitialized, is a valid value.
     let bytes = unsafe { &mut frame.assume_init_mut().0 };
     f(&mut bytes[..len.min(N)]);
-}
-
-macro_rules! dispatch {
-    ($class:expr, $len:expr, $f:expr; $($(#[$attr:meta])* $n:literal),*) => {
-        match $class {
-            $( $(#[$attr])* $n => in_frame::<$n>($len, $f), )*
-            _ => {}
-        }
-    };
-}
-
-/// Runs `f` in the frame of size `class` (one of [`CLASSES`]).
-fn in_class(class: usize, len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>])) {
-    dispatch!(class, len, f; 4096,
-    6144,
-    8192,
-    12288,
-    16384,
-    24576,
-    32768,
-    49152,
-    65536,
-    98304,
-    131072,
-    196608,
-    262144,
-    393216,
-    524288,
-    786432,
-    1048576,
-    1572864,
-    2097152,
-    3145728,
-    4194304,
-    6291456,
-    8388608,
-    12582912,
-    16777216,
-    25165824,
-    33554432,
-    50331648,
-    67108864,
-    100663296,
-    134217728,
-    201326592,
-    268435456,
-    402653184,
-    536870912,
-    805306368,
-    1073741824,
-    1610612736,
-    2147483648,
-    3221225472,
-    #[cfg(target_pointer_width = "64")]
-    4294967296,
-    #[cfg(target_pointer_width = "64")]
-    6442450944,
-    #[cfg(target_pointer_width = "64")]
-    8589934592,
-    #[cfg(target_pointer_width = "64")]
-    12884901888,
-    #[cfg(target_pointer_width = "64")]
-    17179869184,
-    #[cfg(target_pointer_width = "64")]
-    25769803776,
-    #[cfg(target_pointer_width = "64")]
-    34359738368);
 }
 
 #[cfg(test)]
