@@ -12,9 +12,9 @@ output goes to /dev/null, and a run that exits non-zero stops the script.
 Leading VAR=value words set environment variables for that command.
 
 Prints the load, then per command the wall time (spawn to exit) min /
-median / 90th percentile in ms, the differences of min and median to the
-first command, and the mean CPU time (user + system, from wait4).
-Used for issue 22's measurements (docs/performance.md).
+median / 90th percentile / max in ms, the differences of min and median to
+the first command, the ratio of its median to the first command's, and the
+mean CPU time (user + system, from wait4).
 """
 import os
 import shlex
@@ -57,12 +57,12 @@ def main():
     for label, times in wall.items():
         ordered = sorted(times)
         low, mid = ordered[0], statistics.median(ordered)
-        p90 = ordered[int(0.9 * (len(ordered) - 1))]
+        p90, high = ordered[int(0.9 * (len(ordered) - 1))], ordered[-1]
         if base is None:
             base = (low, mid)
         print(
-            f"{label:30s} wall {low:.3f} / {mid:.3f} / p90 {p90:.3f} ms"
-            f"  ({low - base[0]:+.3f} / {mid - base[1]:+.3f})"
+            f"{label:30s} wall {low:.3f} / {mid:.3f} / p90 {p90:.3f} / max {high:.3f} ms"
+            f"  ({low - base[0]:+.3f} / {mid - base[1]:+.3f}, x{mid / base[1]:.3f})"
             f"  cpu mean {statistics.mean(cpu[label]):.3f} ms"
         )
 
