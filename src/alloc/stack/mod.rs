@@ -197,8 +197,7 @@ where
             requested: usize::MAX,
         })?;
     let frame = stack_class_bytes(total).ok_or(StackError::TooLarge { requested: total })?;
-    if !surely_available(frame)
-        && let Some(available) = mem_available()
+    if let Some(available) = mem_available()
         && frame > available
     {
         return Err(StackError::NotEnoughMemory {
@@ -224,7 +223,6 @@ where
             .stack_size(stack)
             .spawn_scoped(scope, || {
                 if place == Place::Frame || !bottom::with_stack_bottom(total, &mut run) {
-                    advise_huge_pages(frame);
                     in_class(frame, total, &mut run);
                 }
             })
@@ -282,70 +280,6 @@ mod bottom {
     }
 }
 
-/// Huge pages on Linux (x86-64 and aarch64 with 4 KiB base pages).
-#[cfg(all(target_os = "linux", not(miri)))]
-const HUGE_PAGE: usize = 2 << 20;
-
-/// Asks the kernel to back the `frame` bytes of stack below this call with
-/// transparent huge pages, so that the stack probes' first touch of the frame
-/// faults in 2 MiB at a time instead of 4 KiB (an 8 MiB frame: 4 faults, not
-/// 2048). Only advice: where the kernel does not take it (no THP, an
-/// unaligned or foreign range), nothing changes.
-#[cfg(all(target_os = "linux", not(miri)))]
-fn advise_huge_pages(frame: usize) {
-    let marker = 0u8;
-    let top = core::ptr::addr_of!(marker).addr();
-    // The frame lies just below this function's own frame. Only whole huge
-    // pages inside that range are advised (rounded inwards), so no page the
-    // frame would not touch anyway becomes resident.
-    let end = top.saturating_sub(4096) & !(HUGE_PAGE - 1);
-    let start = top
-        .saturating_sub(frame)
-        .checked_next_multiple_of(HUGE_PAGE)
-        .unwrap_or(usize::MAX);
-    if end > start {
-        let addr = core::ptr::without_provenance_mut::<libc::c_void>(start);
-        // SAFETY: `madvise` has no memory-safety preconditions of its own: it
-        // takes an address range as numbers and only changes how the kernel
-        // backs pages (MADV_HUGEPAGE never discards or moves contents); a
-        // range outside this thread's stack mapping is refused with an error,
-        // which is ignored because the advice is optional.
-        let _ = unsafe { libc::madvise(addr, end - start, libc::MADV_HUGEPAGE) };
-    }
-}
-
-#[cfg(not(all(target_os = "linux", not(miri))))]
-fn advise_huge_pages(_frame: usize) {}
-
-/// Whether `bytes` are certainly within `MemAvailable`, asked cheaply: at
-/// most half of the free memory that `sysinfo(2)` reports. `MemAvailable` is
-/// the free memory less the kernel's reserves (a few percent of it) plus what
-/// can be reclaimed, so such a size always fits; reading `/proc/meminfo`
-/// (about 25 us, the kernel formats 50 lines) is then not needed. Measured
-/// in docs/performance.md ("Where the fixed cost went").
-fn surely_available(bytes: usize) -> bool {
-    #[cfg(all(target_os = "linux", not(miri)))]
-    {
-        let mut info = MaybeUninit::<libc::sysinfo>::uninit();
-        // SAFETY: `sysinfo` fills in the structure it is given (any memory of
-        // its type) and touches nothing else; it is read only after it
-        // reported success.
-        if unsafe { libc::sysinfo(info.as_mut_ptr()) } != 0 {
-            return false;
-        }
-        // SAFETY: `sysinfo` returned 0, so it initialized the whole structure.
-        let info = unsafe { info.assume_init() };
-        // In `u128`: `freeram` is 32 or 64 bits wide with the target.
-        let free = info.freeram as u128 * u128::from(info.mem_unit.max(1));
-        bytes as u128 <= free / 2
-    }
-    #[cfg(not(all(target_os = "linux", not(miri))))]
-    {
-        let _ = bytes;
-        false
-    }
-}
-
 /// `MemAvailable` in bytes, where the system tells it.
 #[must_use]
 pub fn mem_available() -> Option<usize> {
@@ -372,29 +306,6 @@ fn in_frame<const N: usize>(len: usize, f: &mut dyn FnMut(&mut [MaybeUninit<u8>]
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    #[cfg_attr(
-        miri,
-        ignore = "calls sysinfo and reads /proc/meminfo, which Miri's isolation refuses"
-    )]
-    fn surely_available_is_within_mem_available() {
-        assert!(!surely_available(usize::MAX));
-        if let Some(available) = mem_available() {
-            // What `sysinfo` vouches for never exceeds MemAvailable (read
-            // just after, so allow for the memory other processes took since).
-            let vouched = (0..usize::BITS)
-                .map(|k| 1usize << k)
-                .take_while(|&b| surely_available(b))
-                .last();
-            if cfg!(target_os = "linux") {
-                assert!(vouched.is_some(), "a machine running tests has a byte free");
-            }
-            if let Some(b) = vouched {
-                assert!(b <= available + available / 4, "{b} > {available}");
-            }
-        }
-    }
 
     #[test]
     fn classes_are_ascending_and_waste_at_most_half() {
