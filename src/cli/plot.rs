@@ -36,7 +36,7 @@ impl Default for SvgExporter {
     }
 }
 
-/// Each strategy's colour (others: grey): [`super::palette::rgb`].
+/// Each strategy's colour (others: grey): [`crate::export::palette::rgb`].
 #[must_use]
 pub fn color(strategy: &str) -> RGBColor {
     let (r, g, b) = crate::export::palette::rgb(strategy);

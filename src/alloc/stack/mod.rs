@@ -4,7 +4,7 @@
 //! Rust has no `alloca`, so [`with_stack_buffers`] runs the caller on a thread
 //! of its own whose stack is big enough for the buffers, in one of two places:
 //!
-//! * **The bottom of the thread's stack** (Linux, glibc or musl; [`bottom`]):
+//! * **The bottom of the thread's stack** (Linux, glibc or musl; `bottom.rs`):
 //!   the thread is started with a stack of the buffers
 //!   plus `STACK_MARGIN` (8 MiB); the
 //!   buffers are the lowest bytes of it (asked of `pthread_getattr_np`), and
