@@ -59,6 +59,23 @@ pub type Hasher = rustc_hash::FxBuildHasher;
 /// The elves, in a hash set that lives in `A`.
 pub type ElfSet<A> = HashSet<Point2D, Hasher, A>;
 
+/// The width in bytes of hashbrown's control group on this build. A set of
+/// `b` buckets takes `b` slots, `b` control bytes and one group more, so the
+/// hash set's figures depend on the platform: 16 where hashbrown scans with
+/// SSE2 (x86 and x86-64), 8 with NEON (aarch64) and for its generic 64-bit
+/// group, 4 for the generic group elsewhere. The Zig map's figures do not.
+pub const HASHBROWN_GROUP_WIDTH: usize = if cfg!(all(
+    target_feature = "sse2",
+    any(target_arch = "x86", target_arch = "x86_64"),
+    not(miri)
+)) {
+    16
+} else if cfg!(target_pointer_width = "64") {
+    8
+} else {
+    4
+};
+
 /// An empty set in `alloc` with room for exactly `n` elves, allocated
 /// fallibly (`with_hasher_in` allocates nothing; `try_reserve` is the one
 /// allocation).
@@ -290,6 +307,19 @@ pub fn empty_ground(elves: impl IntoIterator<Item = Point2D>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_group_width_is_hashbrowns_on_this_platform() {
+        if cfg!(all(target_arch = "x86_64", not(miri))) {
+            assert_eq!(HASHBROWN_GROUP_WIDTH, 16);
+        } else if cfg!(all(target_arch = "aarch64", not(miri))) {
+            assert_eq!(HASHBROWN_GROUP_WIDTH, 8);
+        }
+        // A set for one elf has 4 buckets: 4 slots of 8 bytes, 4 control
+        // bytes and the group.
+        let set = try_new_set_in(1, Global).unwrap();
+        assert_eq!(set.allocation_size(), 4 * 8 + 4 + HASHBROWN_GROUP_WIDTH);
+    }
     use crate::alloc::Global;
     use crate::grid::parse;
 

@@ -13,41 +13,36 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# hashbrown with a 16-wide WebAssembly SIMD group (web/hashbrown/simd128.rs),
-# so that the page's hash-set tables have the x86-64 layout and its figures
-# are the CLI's (docs/playground.md, "The hash set's bytes"). The registry's
-# hashbrown (the version the root Cargo.lock pins) is copied to
-# target/web/hashbrown, which web/Cargo.toml patches in, and the group is
-# added there; files are rewritten only when they change, so a rebuild stays
-# incremental. Test it with bash web/hashbrown/test.sh.
+# hashbrown with a 16-wide WebAssembly SIMD group, so that the page's
+# hash-set tables have the x86-64 layout and its figures are x86-64's
+# (docs/playground.md, "The hash set's bytes"). The registry's hashbrown (the
+# version the root Cargo.lock pins, which the patch is written against) is
+# copied to target/web/hashbrown, which web/Cargo.toml patches in, and
+# web/hashbrown/simd128.patch applied to it with patch(1); the copy is made
+# anew only when the patch changes, so a rebuild stays incremental. Test it
+# with bash web/hashbrown/test.sh.
 hashbrown=target/web/hashbrown
 mkdir -p target/web
+command -v patch >/dev/null || { echo "web/build.sh needs patch(1) (Debian: apt-get install patch)" >&2; exit 1; }
 cargo metadata --quiet --format-version 1 --locked > target/web/metadata.json
-python3 - "$hashbrown" target/web/metadata.json <<'PY'
-import json, os, shutil, sys
-out, metadata = sys.argv[1:]
-meta = json.load(open(metadata, encoding="utf-8"))
+registry=$(python3 - target/web/metadata.json <<'PY'
+import json, os, sys
+meta = json.load(open(sys.argv[1], encoding="utf-8"))
 [pkg] = [p for p in meta["packages"] if p["name"] == "hashbrown"]
 if pkg["version"] != "0.17.2":
-    sys.exit(f"web/build.sh: web/hashbrown/simd128.rs is written for hashbrown 0.17.2, "
-             f"and Cargo.lock pins {pkg['version']}: port the group to it first")
-src = os.path.dirname(pkg["manifest_path"])
-def put(path, text):
-    path = os.path.join(out, path)
-    if not os.path.exists(path) or open(path, encoding="utf-8").read() != text:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-if not os.path.exists(os.path.join(out, "Cargo.toml")):
-    shutil.copytree(src, out, dirs_exist_ok=True)
-select = open(os.path.join(src, "src/control/group/mod.rs"), encoding="utf-8").read()
-anchor = "    _ => {\n        mod generic;"
-if select.count(anchor) != 1:
-    sys.exit("web/build.sh: hashbrown's group selection (src/control/group/mod.rs) has changed")
-arm = ('    all(target_arch = "wasm32", target_feature = "simd128") => {\n'
-       "        mod simd128;\n        use simd128 as imp;\n    }\n")
-put("src/control/group/mod.rs", select.replace(anchor, arm + anchor))
-put("src/control/group/simd128.rs", open("web/hashbrown/simd128.rs", encoding="utf-8").read())
+    sys.exit(f"web/build.sh: web/hashbrown/simd128.patch is written for hashbrown 0.17.2, "
+             f"and Cargo.lock pins {pkg['version']}: port the patch to it first")
+print(os.path.dirname(pkg["manifest_path"]))
 PY
+)
+stamp="$hashbrown/.simd128.patch"
+if ! cmp -s web/hashbrown/simd128.patch "$stamp"; then
+  rm -rf "$hashbrown"
+  cp -r "$registry" "$hashbrown"
+  patch --quiet --forward --batch -p1 -d "$hashbrown" < web/hashbrown/simd128.patch ||
+    { echo "web/build.sh: web/hashbrown/simd128.patch does not apply to $registry" >&2; exit 1; }
+  cp web/hashbrown/simd128.patch "$stamp"
+fi
 
 # From web/, so that web/.cargo/config.toml (+simd128) applies.
 (cd web && cargo build --quiet --release --locked --target wasm32-unknown-unknown \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs hashbrown's own unit tests, and the group's (web/hashbrown/simd128.rs),
+# Runs hashbrown's own unit tests, and the group's (web/hashbrown/simd128.patch),
 # against the copy the page is built with: wasm32-wasip1 with +simd128, in
 # Node.js's WASI. Run web/build.sh first (it writes target/web/hashbrown).
 #
