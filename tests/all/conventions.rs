@@ -223,6 +223,10 @@ fn temp_dir(name: &str) -> PathBuf {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "bash 4 or later with its completion builtins: CI runs it on Linux"
+)]
 fn bash_accepts_the_completion_script_and_completes_subcommands() {
     let out = day23().args(["completions", "bash"]).assert().success();
     let script = temp_dir("bash").join("day23.bash");
@@ -286,6 +290,10 @@ fn every_shell_gets_a_completion_script() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "`man -l` is man-db's, Linux's man: CI runs it there"
+)]
 fn man_renders_the_man_page() {
     let out = day23().arg("man").assert().success();
     let page = temp_dir("man").join("day23.1");
@@ -336,6 +344,10 @@ fn strip_overstrike(text: &str) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "util-linux's script(1) gives the binary a terminal (BSD's takes other flags): CI runs it on Linux"
+)]
 fn colour_only_when_asked_or_on_a_terminal() {
     let run = |args: &[&str], no_color: Option<&str>| {
         let mut cmd = day23();
@@ -381,6 +393,10 @@ fn colour_only_when_asked_or_on_a_terminal() {
 }
 
 #[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "util-linux's script(1) gives the binary a terminal (BSD's takes other flags): CI runs it on Linux"
+)]
 fn auto_colours_a_terminal_unless_no_color_is_set() {
     // `script` runs the command on a pseudo-terminal.
     let bin = assert_cmd::cargo::cargo_bin!("day23");
