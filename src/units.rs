@@ -49,9 +49,26 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` and `noun`, plural unless `n` is 1: `1 round`, `2 rounds`.
+#[must_use]
+pub fn count(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        assert_eq!(count(1, "round"), "1 round");
+        assert_eq!(count(0, "round"), "0 rounds");
+        assert_eq!(count(2, "buffer"), "2 buffers");
+    }
 
     #[test]
     fn formats_bytes_sizes_and_groups() {

@@ -91,7 +91,7 @@ pub use bump::{BumpArena, ChunkLayout, ChunkRequest};
 pub use counting::Counting;
 pub use heap_buffers::{HeapBufferError, with_heap_buffers};
 pub use kind::AllocatorKind;
-pub use size::{BUFFER_ALIGN, parse_size};
+pub use size::{BUFFER_ALIGN, SIZE_FORMS, parse_size};
 
 /// An allocator the tool can report on: the buffers of the strategies, and
 /// the counted heap.

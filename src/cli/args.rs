@@ -168,16 +168,19 @@ pub struct CheckArgs {
     )]
     pub allocator: Vec<AllocatorArg>,
 
-    /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
+    /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 1.5MiB, 1GiB).
     ///
-    /// A run whose buffer runs out before an answer reports it as out of
-    /// memory, not as a failure.
+    /// Units: B, KiB, MiB, GiB, TiB (powers of 1024; K, M, G, T alike) and
+    /// kB, MB, GB, TB (powers of 1000), in any case; a decimal fraction is
+    /// taken when the size comes to whole bytes. A run whose buffer runs out
+    /// before an answer reports it as out of memory, not as a failure.
     #[arg(
         short,
         long,
         value_name = "BYTES",
         default_value = DEFAULT_BUFFER_SIZE,
-        value_parser = parse_buffer_size
+        value_parser = parse_buffer_size,
+        allow_negative_numbers = true
     )]
     pub buffer_size: usize,
 
@@ -256,16 +259,20 @@ pub struct SolveArgs {
     )]
     pub cells: Vec<CellsArg>,
 
-    /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 4MiB, 1GiB).
+    /// Size of each buffer, in bytes or with a unit (20000, 64KiB, 1.5MiB, 1GiB).
     ///
-    /// Strategies with two buffers get two of this size. The buffers live on
-    /// the stack of a thread started for the run.
+    /// Units: B, KiB, MiB, GiB, TiB (powers of 1024; K, M, G, T alike) and
+    /// kB, MB, GB, TB (powers of 1000), in any case; a decimal fraction is
+    /// taken when the size comes to whole bytes. Strategies with two buffers
+    /// get two of this size. The buffers live on the stack of a thread
+    /// started for the run.
     #[arg(
         short,
         long,
         value_name = "BYTES",
         default_value = DEFAULT_BUFFER_SIZE,
-        value_parser = parse_buffer_size
+        value_parser = parse_buffer_size,
+        allow_negative_numbers = true
     )]
     pub buffer_size: usize,
 

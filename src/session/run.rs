@@ -23,7 +23,11 @@ pub struct RunOutcome {
 
 /// A run's buffers could not be provided.
 #[derive(Debug, thiserror::Error)]
-#[error("could not provide {count} buffer(s) of {size} bytes for --strategy {strategy}")]
+#[error(
+    "could not provide {} of {} for --strategy {strategy}",
+    crate::units::count(*count as u64, "buffer"),
+    crate::units::count(*size as u64, "byte")
+)]
 pub struct NoBuffers {
     /// How many buffers.
     pub count: usize,

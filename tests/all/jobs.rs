@@ -182,7 +182,7 @@ fn the_first_run_that_cannot_start_in_plan_order_is_the_error_for_any_jobs() {
     assert!(
         produced
             .stderr
-            .contains("could not provide 2 buffer(s) of 21474836480 bytes for --strategy tempcopy")
+            .contains("could not provide 2 buffers of 21474836480 bytes for --strategy tempcopy")
     );
     // An invalid input: every run fails to parse; the first is reported.
     let bad = std::env::temp_dir().join(format!("day23-jobs-{}-bad.txt", std::process::id()));

@@ -393,6 +393,53 @@ fn buffer_size_0_runs_out_at_the_first_allocation_except_on_the_heap() {
         .stdout("Part 1: 110\nPart 2: 20\n");
 }
 
+/// The size grammar: whole bytes, with a unit or not, with a decimal
+/// fraction that comes to whole bytes; anything else is a usage error that
+/// names the flag and the accepted forms, negative numbers included.
+#[test]
+fn buffer_sizes_take_units_and_fractions_and_name_the_forms_when_wrong() {
+    for (size, bytes) in [
+        ("1.5MiB", "1,572,864"),
+        ("4K", "4,096"),
+        ("4mb", "4,000,000"),
+        ("2.5kB", "2,500"),
+    ] {
+        day23()
+            .args(["-i", &example(), "-s", "all", "-c", "bitgrid", "-b", size])
+            .assert()
+            .success()
+            .stdout(contains(format!("each buffer {bytes} bytes")));
+    }
+    for (size, why) in [
+        ("-5", "'-5' is not a size"),
+        (
+            "1.3KiB",
+            "'1.3KiB' is not a whole number of bytes: it comes to 1331.2 bytes",
+        ),
+        ("1.5x", "unknown unit 'x'"),
+        ("1..5", "'1..5' is not a size"),
+    ] {
+        let out = day23()
+            .args(["-i", &example(), "-b", size])
+            .assert()
+            .code(2)
+            .get_output()
+            .stderr
+            .clone();
+        let err = String::from_utf8_lossy(&out);
+        assert!(err.contains("for '--buffer-size <BYTES>'"), "{size}: {err}");
+        assert!(err.contains(why), "{size}: {err}");
+        if !why.contains("whole number") {
+            assert!(err.contains("KiB, MiB, GiB, TiB"), "{size}: {err}");
+        }
+    }
+    day23()
+        .args(["check", "inputs/none.json", "-b", "-5"])
+        .assert()
+        .code(2)
+        .stderr(contains("'-5' is not a size"));
+}
+
 /// Sizes past what a stack frame can hold, past `usize` when rounded, or past
 /// this machine's available memory are refused before any work: exit 1.
 #[test]
@@ -403,7 +450,7 @@ fn a_buffer_larger_than_the_machine_is_refused_cleanly() {
         .code(1)
         .stdout("")
         .stderr(contains(
-            "Error: could not provide 2 buffer(s) of 1099511627776 bytes for --strategy pingpong: buffers of 2199023255552 bytes in total exceed the largest stack buffer this tool provides (34359738368 bytes)",
+            "Error: could not provide 2 buffers of 1099511627776 bytes for --strategy pingpong: buffers of 2199023255552 bytes in total exceed the largest stack buffer this tool provides (34359738368 bytes)",
         ));
     day23()
         .args([
@@ -427,6 +474,15 @@ fn a_buffer_larger_than_the_machine_is_refused_cleanly() {
         .assert()
         .code(2)
         .stderr(contains("unknown unit 'eib'"));
+    // usize::MAX twice: the real sum, not a saturated one.
+    day23()
+        .args(["-i", &example(), "-b", &usize::MAX.to_string()])
+        .assert()
+        .code(1)
+        .stderr(contains(format!(
+            "buffers of {} bytes in total exceed",
+            2 * (u128::from(u64::try_from(usize::MAX).unwrap()) + 1)
+        )));
     // 32 GiB fits a stack frame; refused when MemAvailable is smaller.
     let available = fs::read_to_string("/proc/meminfo").ok().and_then(|info| {
         let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
@@ -454,6 +510,11 @@ fn max_rounds_0_reports_round_0_only() {
         .success()
         .stdout("Round 0 memuse: 368 (a 368 + b 0)\n")
         .stderr("day23: stopped after 0 rounds (--max-rounds) before both answers were known\n");
+    day23()
+        .args(["-i", &example(), "--max-rounds", "1", "-q"])
+        .assert()
+        .success()
+        .stderr("day23: stopped after 1 round (--max-rounds) before both answers were known\n");
 }
 
 /// Output paths are created before any work, so a bad one fails fast with

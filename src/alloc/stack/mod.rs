@@ -116,13 +116,13 @@ pub const MAX_STACK_BYTES: usize = CLASSES[CLASSES.len() - 1];
 /// Why the buffers could not be provided.
 #[derive(Debug, thiserror::Error)]
 pub enum StackError {
-    /// More than [`MAX_STACK_BYTES`] in total, or an overflow adding them up.
+    /// More than [`MAX_STACK_BYTES`] in total.
     #[error(
         "buffers of {requested} bytes in total exceed the largest stack buffer this tool provides ({MAX_STACK_BYTES} bytes)"
     )]
     TooLarge {
-        /// The requested total (saturated on overflow).
-        requested: usize,
+        /// The requested total, each buffer rounded up to [`BUFFER_ALIGN`].
+        requested: u128,
     },
     /// More than the machine has available.
     #[error(
@@ -188,15 +188,14 @@ where
     F: FnOnce(Vec<&mut [MaybeUninit<u8>]>) -> R + Send,
     R: Send,
 {
-    let total = sizes
+    // Summed in u128, so that a total past usize::MAX is still named exactly.
+    let requested: u128 = sizes
         .iter()
-        .try_fold(0usize, |acc, &s| {
-            acc.checked_add(s.checked_next_multiple_of(BUFFER_ALIGN)?)
-        })
-        .ok_or(StackError::TooLarge {
-            requested: usize::MAX,
-        })?;
-    let frame = stack_class_bytes(total).ok_or(StackError::TooLarge { requested: total })?;
+        .map(|&s| (s as u128).next_multiple_of(BUFFER_ALIGN as u128))
+        .sum();
+    let too_large = StackError::TooLarge { requested };
+    let total = usize::try_from(requested).map_err(|_| too_large)?;
+    let frame = stack_class_bytes(total).ok_or(StackError::TooLarge { requested })?;
     if let Some(available) = mem_available()
         && frame > available
     {
