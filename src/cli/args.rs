@@ -113,11 +113,13 @@ pub enum Command {
     /// zsh: day23 completions zsh > ~/.zfunc/_day23 (with ~/.zfunc in $fpath);
     /// fish: day23 completions fish > ~/.config/fish/completions/day23.fish
     Completions(CompletionsArgs),
-    /// Print the man page (roff) to standard output.
+    /// Print the man page (roff) to standard output: day23(1), or a
+    /// subcommand's, day23-check(1) for `day23 man check`.
     ///
     /// day23 man > ~/.local/share/man/man1/day23.1, or view it at once with
-    /// day23 man | man -l -
-    Man,
+    /// day23 man | man -l -; each subcommand likewise:
+    /// day23 man check > ~/.local/share/man/man1/day23-check.1
+    Man(ManArgs),
 }
 
 /// Options of `check`.
@@ -220,6 +222,14 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (default: day23's own).
+    #[arg(value_name = "SUBCOMMAND", value_parser = ["generate", "check", "completions", "man"])]
+    pub subcommand: Option<String>,
 }
 
 /// Options of a solve.

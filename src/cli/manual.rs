@@ -25,14 +25,26 @@ pub fn completions(shell: Shell) -> Vec<u8> {
 }
 
 /// The man page, in roff: NAME, SYNOPSIS, DESCRIPTION, OPTIONS, SUBCOMMANDS,
-/// EXTRA (the examples and exit codes of `--help`), VERSION.
+/// EXTRA (the examples and exit codes of `--help`), VERSION; with
+/// `subcommand`, that subcommand's page (`day23-check(1)`), which day23(1)'s
+/// SUBCOMMANDS section refers to. clap's `help` subcommand has no page, so
+/// it is left out of the list, as `clap_mangen::generate_to` leaves it out.
 ///
 /// # Errors
 ///
-/// Writing to memory does not fail; the error is `clap_mangen`'s signature.
-pub fn man_page() -> io::Result<Vec<u8>> {
+/// `NotFound` for a subcommand day23 does not have; writing to memory
+/// does not fail otherwise.
+pub fn man_page(subcommand: Option<&str>) -> io::Result<Vec<u8>> {
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let cmd = match subcommand {
+        None => cmd,
+        Some(name) => cmd.find_subcommand(name).cloned().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::NotFound, format!("no subcommand '{name}'"))
+        })?,
+    };
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    clap_mangen::Man::new(cmd).render(&mut page)?;
     Ok(page)
 }
 
@@ -73,7 +85,7 @@ mod tests {
         ignore = "clap's generators take minutes under Miri; no unsafe here"
     )]
     fn the_man_page_has_the_options_and_the_examples() {
-        let page = String::from_utf8(man_page().unwrap()).unwrap();
+        let page = String::from_utf8(man_page(None).unwrap()).unwrap();
         assert!(
             page.starts_with(".ie \\n(.g .ds Aq \\(aq"),
             "{}",
@@ -81,6 +93,20 @@ mod tests {
         );
         for word in [".TH day23 1", "\\-\\-strategy", "Examples:", "Exit codes"] {
             assert!(page.contains(word), "no {word}");
+        }
+        // Every page day23(1) refers to can be printed, and names itself.
+        let referred: Vec<&str> = page
+            .lines()
+            .filter_map(|l| l.strip_prefix("day23\\-")?.strip_suffix("(1)"))
+            .collect();
+        assert_eq!(referred, ["generate", "check", "completions", "man"]);
+        for name in referred {
+            let sub = String::from_utf8(man_page(Some(name)).unwrap()).unwrap();
+            assert!(
+                sub.contains(&format!(".TH day23-{name} 1")),
+                "{name}: {}",
+                &sub[..200]
+            );
         }
     }
 }

@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Generate(args)) => generate(&args),
         Some(Command::Check(args)) => check::run(&args, colors),
         Some(Command::Completions(args)) => print(&manual::completions(args.shell)),
-        Some(Command::Man) => print(&manual::man_page()?),
+        Some(Command::Man(args)) => print(&manual::man_page(args.subcommand.as_deref())?),
         None => solve::run(&cli.solve, colors),
     }
 }

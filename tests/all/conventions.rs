@@ -328,6 +328,40 @@ fn man_renders_the_man_page() {
     ] {
         assert!(text.contains(word), "no {word:?} in:\n{text}");
     }
+    // Every page day23(1) refers to (SEE day23-check(1)) is one `day23 man`
+    // prints, and man renders it; clap's `help` has none and is not listed.
+    let mut referred: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        if let Some(name) = word
+            .strip_prefix("day23-")
+            .and_then(|w| w.strip_suffix("(1)"))
+            && !referred.iter().any(|r| r == name)
+        {
+            referred.push(name.to_owned());
+        }
+    }
+    assert_eq!(
+        referred,
+        ["generate", "check", "completions", "man"],
+        "{text}"
+    );
+    for name in &referred {
+        let out = day23().args(["man", name]).assert().success();
+        let page = temp_dir("man").join(format!("day23-{name}.1"));
+        std::fs::write(&page, &out.get_output().stdout).unwrap();
+        let rendered = Command::new("man")
+            .arg("-l")
+            .arg(&page)
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .output()
+            .expect("man is on PATH: .ci/run installs man-db");
+        let text = strip_overstrike(&String::from_utf8_lossy(&rendered.stdout));
+        assert!(
+            rendered.status.success() && text.contains(&format!("day23-{name}")),
+            "{name}: {text}"
+        );
+    }
 }
 
 /// Removes `x\bx` (bold) and `_\bx` (underline) overstriking.
