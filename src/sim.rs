@@ -64,7 +64,9 @@ pub type ElfSet<A> = HashSet<Point2D, Hasher, A>;
 /// hash set's figures depend on the platform: 16 where hashbrown scans with
 /// SSE2 (x86 and x86-64), 8 with NEON (aarch64) and for its generic 64-bit
 /// group, 4 for the generic group elsewhere. The Zig map's figures do not.
-/// The conditions are hashbrown 0.17's own (`src/control/group/mod.rs`).
+/// The conditions are hashbrown 0.17's own (`src/control/group/mod.rs`);
+/// the page patches in a 16-wide WebAssembly group of its own
+/// (`web/hashbrown/simd128.patch`), which this constant does not see.
 pub const HASHBROWN_GROUP_WIDTH: usize = if cfg!(all(
     target_feature = "sse2",
     any(target_arch = "x86", target_arch = "x86_64")
