@@ -49,13 +49,14 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// `n` and `noun`, plural unless `n` is 1: `1 round`, `2 rounds`.
+/// `n` and `noun`, plural unless `n` is 1: `1 round`, `2 rounds`,
+/// `3 strategies`.
 #[must_use]
-pub fn count(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+pub fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
     }
 }
 
@@ -68,6 +69,7 @@ mod tests {
         assert_eq!(count(1, "round"), "1 round");
         assert_eq!(count(0, "round"), "0 rounds");
         assert_eq!(count(2, "buffer"), "2 buffers");
+        assert_eq!(count(2, "strategy"), "2 strategies");
     }
 
     #[test]

@@ -25,8 +25,8 @@ pub struct RunOutcome {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "could not provide {} of {} for --strategy {strategy}",
-    crate::units::count(*count as u64, "buffer"),
-    crate::units::count(*size as u64, "byte")
+    crate::units::count(*count, "buffer"),
+    crate::units::count(*size, "byte")
 )]
 pub struct NoBuffers {
     /// How many buffers.

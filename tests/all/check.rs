@@ -283,6 +283,48 @@ fn bad_manifests_exit_1_with_the_path_and_what_is_wrong() {
         ));
 }
 
+/// What a user hits first: a manifest saved with a byte order mark, one
+/// whose top is an array, one that names a file twice, and the relative
+/// default manifest outside the repository.
+#[test]
+fn manifests_as_users_write_them_are_read_or_refused_with_what_to_do() {
+    let dir = folder(
+        "bom",
+        &[(
+            "m.json",
+            "\u{feff}{\"inputs\": [{\"file\": \"in/small.txt\", \"part1\": 25}]}",
+        )],
+    );
+    day23()
+        .args(["check", "-s", "pingpong", "-c", "bitgrid"])
+        .arg(dir.join("m.json"))
+        .assert()
+        .success()
+        .stdout(contains("1 input x 1 strategy x 1 cell kind = 1 run,"))
+        .stdout(contains("\n1 run: 1 passed, 0 failed"));
+    assert_bad_manifest(
+        "array",
+        r#"[{"file": "in/small.txt", "part1": 25}]"#,
+        "expected a JSON object {\"inputs\": [",
+    );
+    assert_bad_manifest("array-says", "[]", "found an array");
+    assert_bad_manifest(
+        "twice",
+        r#"{"inputs": [{"file": "in/small.txt", "part1": 25}, {"file": "in/../in/small.txt", "part1": 25}]}"#,
+        "input 2 (\"in/../in/small.txt\"): the same file as input 1",
+    );
+    let elsewhere = folder("elsewhere", &[]);
+    day23()
+        .arg("check")
+        .current_dir(&elsewhere)
+        .assert()
+        .code(1)
+        .stderr(contains(format!(
+            "could not read manifest 'inputs/quick.json' (looked in {}; name one: day23 check PATH.json)",
+            elsewhere.display()
+        )));
+}
+
 #[test]
 fn a_junit_path_that_cannot_be_created_fails_before_any_run() {
     let dir = folder("junit", &[("m.json", GOOD)]);

@@ -70,14 +70,31 @@ impl Manifest {
     /// names the manifest, the entry and what is wrong.
     pub fn load(path: &Path) -> Result<Self> {
         let shown = path.display();
-        let text = read_text(path).with_context(|| format!("could not read manifest '{shown}'"))?;
-        let raw: RawManifest = serde_json::from_str(&text)
+        let text = read_text(path).with_context(|| {
+            let here = std::env::current_dir().ok().filter(|_| path.is_relative());
+            match here {
+                Some(dir) => format!(
+                    "could not read manifest '{shown}' (looked in {}; name one: day23 check PATH.json)",
+                    dir.display()
+                ),
+                None => format!("could not read manifest '{shown}'"),
+            }
+        })?;
+        // Editors on Windows save JSON with a byte order mark; inputs accept one too.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        // A struct can be read from a JSON array too, which makes serde's message
+        // about an array at the top speak of its first element: say it here.
+        if let Some(found) = not_an_object(text) {
+            bail!("bad manifest '{shown}': expected a JSON object {FORM}, found {found}");
+        }
+        let raw: RawManifest = serde_json::from_str(text)
             .with_context(|| format!("bad manifest '{shown}': expected {FORM}"))?;
         if raw.inputs.is_empty() {
             bail!("bad manifest '{shown}': \"inputs\" is empty, so there is nothing to check");
         }
         let folder = path.parent().unwrap_or(Path::new(""));
         let mut entries = Vec::with_capacity(raw.inputs.len());
+        let mut files = Vec::with_capacity(raw.inputs.len());
         for (i, entry) in raw.inputs.into_iter().enumerate() {
             let at = || {
                 format!(
@@ -96,10 +113,20 @@ impl Manifest {
                 bail!("{}: \"file\" is empty, expected a path", at());
             }
             let input = folder.join(&entry.file);
+            // The file, not its spelling: `a.txt` and `./a.txt` are one input.
+            let file = std::fs::canonicalize(&input).unwrap_or_else(|_| input.clone());
+            if let Some(k) = files.iter().position(|f| *f == file) {
+                bail!(
+                    "{}: the same file as input {}, which would be checked twice",
+                    at(),
+                    k + 1
+                );
+            }
             let bytes = crate::cli::input::read_input(&input).with_context(at)?;
             crate::grid::parse(&bytes)
                 .with_context(|| format!("invalid input '{}'", input.display()))
                 .with_context(at)?;
+            files.push(file);
             entries.push(Entry {
                 file: entry.file,
                 path: input,
@@ -112,6 +139,20 @@ impl Manifest {
             path: path.to_owned(),
             entries,
         })
+    }
+}
+
+/// What the top of `text` is when it is not a JSON object (`None` when it
+/// is one, or is not JSON at all, which serde then reports).
+fn not_an_object(text: &str) -> Option<&'static str> {
+    match text.trim_start().chars().next()? {
+        '{' => None,
+        '[' => Some("an array"),
+        '"' => Some("a string"),
+        '-' | '0'..='9' => Some("a number"),
+        't' | 'f' => Some("a boolean"),
+        'n' => Some("null"),
+        _ => None,
     }
 }
 

@@ -46,7 +46,7 @@ use crate::engine::{Limits, PART1_ROUNDS};
 use crate::error::OutOfMemory;
 use crate::session::{Plan, Run, Settings};
 use crate::strategy::StrategyKind;
-use crate::units::thousands;
+use crate::units::{count, thousands};
 
 /// One run of the check: an input under a strategy with a cell kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -280,13 +280,13 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         format!(" on {}", names.join(" and "))
     };
     out.line(&format!(
-        "day23 check {}: {} x {} x {}{} = {} runs, each buffer {} bytes, {} at a time",
+        "day23 check {}: {} x {} x {}{} = {}, each buffer {} bytes, {} at a time",
         manifest.path.display(),
         count(manifest.entries.len(), "input"),
         count(strategies.len(), "strategy"),
         count(cells.len(), "cell kind"),
         allocators_note,
-        jobs.len(),
+        count(jobs.len(), "run"),
         thousands(args.buffer_size as u64),
         threads
     ));
@@ -305,17 +305,17 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     })?;
     let wall = start.elapsed();
 
-    let count = |v: Verdict| results.iter().filter(|r| r.verdict() == v).count();
+    let verdicts = |v: Verdict| results.iter().filter(|r| r.verdict() == v).count();
     let (passed, failed, oom) = (
-        count(Verdict::Pass),
-        count(Verdict::Fail),
-        count(Verdict::OutOfMemory),
+        verdicts(Verdict::Pass),
+        verdicts(Verdict::Fail),
+        verdicts(Verdict::OutOfMemory),
     );
     out.line("");
     let failed_text = format!("{failed} failed");
     out.line(&format!(
-        "{} runs: {passed} passed, {}, {oom} out of memory (not failures); {:.2} s",
-        results.len(),
+        "{}: {passed} passed, {}, {oom} out of memory (not failures); {:.2} s",
+        count(results.len(), "run"),
         if failed > 0 {
             color::paint(colors.stdout, color::BAD, &failed_text)
         } else {
@@ -345,15 +345,6 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     } else {
         ExitCode::Success
     })
-}
-
-/// `1 input`, `2 inputs`, `4 strategies`.
-fn count(n: usize, noun: &str) -> String {
-    match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        (_, None) => format!("{n} {noun}s"),
-    }
 }
 
 /// Column widths of the run lines.

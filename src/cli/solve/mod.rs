@@ -97,7 +97,7 @@ pub fn run(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
             return Ok(ExitCode::OutOfMemory);
         }
         if answers.part1.is_none() || answers.part2.is_none() {
-            let rounds = crate::units::count(args.max_rounds.unwrap_or(0) as u64, "round");
+            let rounds = crate::units::count(args.max_rounds.unwrap_or(0), "round");
             eprint_line(format_args!(
                 "day23: stopped after {rounds} (--max-rounds) before both answers were known"
             ));
