@@ -13,36 +13,44 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# hashbrown with a 16-wide WebAssembly SIMD group, so that the page's
-# hash-set tables have the x86-64 layout and its figures are x86-64's
-# (docs/playground.md, "The hash set's bytes"). The registry's hashbrown (the
-# version the root Cargo.lock pins, which the patch is written against) is
-# copied to target/web/hashbrown, which web/Cargo.toml patches in, and
-# web/hashbrown/simd128.patch applied to it with patch(1); the copy is made
-# anew only when the patch changes, so a rebuild stays incremental. Test it
-# with bash web/hashbrown/test.sh.
-hashbrown=target/web/hashbrown
+# Two dependencies are built from patched copies, so that the page's figures
+# are the CLI's on x86-64 (docs/playground.md, "The hash set's bytes" and
+# "bumpalo's chunks"):
+# - hashbrown with a 16-wide WebAssembly SIMD group (web/hashbrown/simd128.patch),
+#   so that hash-set tables have the x86-64 layout; test it with
+#   bash web/hashbrown/test.sh;
+# - bumpalo with its chunk footer padded to 64-bit's 48 bytes
+#   (web/bumpalo/footer.patch), so that its chunks have x86-64's sizes.
+# Each is copied from cargo's registry (the version the root Cargo.lock pins,
+# which the patch is written against) to target/web/CRATE, which
+# web/Cargo.toml patches in, and its patch applied with patch(1); the copy is
+# made anew only when the patch changes, so a rebuild stays incremental.
 mkdir -p target/web
 command -v patch >/dev/null || { echo "web/build.sh needs patch(1) (Debian: apt-get install patch)" >&2; exit 1; }
 cargo metadata --quiet --format-version 1 --locked > target/web/metadata.json
-registry=$(python3 - target/web/metadata.json <<'PY'
+patched_copy() { # CRATE VERSION PATCH
+  local crate=$1 version=$2 patch_file=$3 copy=target/web/$1 registry
+  registry=$(python3 - target/web/metadata.json "$crate" "$version" "$patch_file" <<'PY'
 import json, os, sys
-meta = json.load(open(sys.argv[1], encoding="utf-8"))
-[pkg] = [p for p in meta["packages"] if p["name"] == "hashbrown"]
-if pkg["version"] != "0.17.2":
-    sys.exit(f"web/build.sh: web/hashbrown/simd128.patch is written for hashbrown 0.17.2, "
+meta, crate, version, patch = json.load(open(sys.argv[1], encoding="utf-8")), *sys.argv[2:]
+[pkg] = [p for p in meta["packages"] if p["name"] == crate]
+if pkg["version"] != version:
+    sys.exit(f"web/build.sh: {patch} is written for {crate} {version}, "
              f"and Cargo.lock pins {pkg['version']}: port the patch to it first")
 print(os.path.dirname(pkg["manifest_path"]))
 PY
 )
-stamp="$hashbrown/.simd128.patch"
-if ! cmp -s web/hashbrown/simd128.patch "$stamp"; then
-  rm -rf "$hashbrown"
-  cp -r "$registry" "$hashbrown"
-  patch --quiet --forward --batch -p1 -d "$hashbrown" < web/hashbrown/simd128.patch ||
-    { echo "web/build.sh: web/hashbrown/simd128.patch does not apply to $registry" >&2; exit 1; }
-  cp web/hashbrown/simd128.patch "$stamp"
-fi
+  local stamp="$copy/.$(basename "$patch_file")"
+  if ! cmp -s "$patch_file" "$stamp"; then
+    rm -rf "$copy"
+    cp -r "$registry" "$copy"
+    patch --quiet --forward --batch -p1 -d "$copy" < "$patch_file" ||
+      { echo "web/build.sh: $patch_file does not apply to $registry" >&2; exit 1; }
+    cp "$patch_file" "$stamp"
+  fi
+}
+patched_copy hashbrown 0.17.2 web/hashbrown/simd128.patch
+patched_copy bumpalo 3.20.4 web/bumpalo/footer.patch
 
 # From web/, so that web/.cargo/config.toml (+simd128) applies.
 (cd web && cargo build --quiet --release --locked --target wasm32-unknown-unknown \
