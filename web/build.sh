@@ -2,7 +2,8 @@
 # Builds the playground: the engine (web/, a crate of its own) compiled to
 # WebAssembly, and ONE self-contained page, target/web/day23.html, that opens
 # from file:// and makes no network request: the --report viewer
-# (src/export/report/), the playground's form and scripts (web/), the wasm
+# (src/export/report/), the playground's form and scripts (web/), the guided
+# tour (web/tour.html, tour.js, tour.css), the wasm
 # gzip-compressed and inlined as base64, and the bundled inputs.
 #
 #   bash web/build.sh        (from anywhere; adds the wasm32 target if missing)
@@ -63,19 +64,20 @@ report = "src/export/report/"
 wasm = gzip.compress(open(wasm_path, "rb").read(), compresslevel=9, mtime=0)
 inputs = {f: read("inputs/" + f) for f in sorted(os.listdir("inputs")) if f.endswith(".txt")}
 worker = read("web/worker.js")
-for name, text in [("worker.js", worker), ("playground.js", read("web/playground.js"))]:
+for name, text in [("worker.js", worker), ("playground.js", read("web/playground.js")), ("tour.js", read("web/tour.js"))]:
     assert "</script" not in text.lower(), f"{name} must not contain </script"
 bundled = json.dumps(inputs).replace("<", "\\u003c")
 page = (read(report + "page.html")
     .replace("{{title}}", "day23 in your browser")
-    .replace("{{css}}", read(report + "page.css") + read("web/playground.css"))
+    .replace("{{css}}", read(report + "page.css") + read("web/playground.css") + read("web/tour.css"))
     .replace("{{data}}", "")
     .replace("{{js}}", read(report + "page.js")))
-page = page.replace("<body>\n", "<body>\n" + read("web/controls.html"), 1)
+page = page.replace("<body>\n", "<body>\n" + read("web/controls.html") + read("web/tour.html"), 1)
 tail = (f'<script id="bundled-data" type="application/json">{bundled}</script>\n'
     f'<script id="wasm-data" type="application/octet-stream">{base64.b64encode(wasm).decode()}</script>\n'
     f'<script id="worker-src" type="text/plain">{worker}</script>\n'
-    f'<script>\n{read("web/playground.js")}</script>\n</body>')
+    f'<script>\n{read("web/playground.js")}</script>\n'
+    f'<script>\n{read("web/tour.js")}</script>\n</body>')
 assert page.count("</body>") == 1
 page = page.replace("</body>", tail)
 open(out, "w", encoding="utf-8").write(page)
