@@ -142,7 +142,9 @@ fn has_avx2() -> bool {
 /// The bytes of a 16-byte probe group equal to `byte` and those with their
 /// top bit set, one bit per byte (bit `i` for `bytes[i]`): the two questions
 /// a hash-table probe asks of its metadata. On x86-64 one `pcmpeqb` and two
-/// `pmovmskb` (SSE2, which every x86-64 CPU has); elsewhere a loop.
+/// `pmovmskb` (SSE2, which every x86-64 CPU has); on WebAssembly with SIMD
+/// (the page is built with it) one `i8x16.eq` and two `i8x16.bitmask`;
+/// elsewhere a loop.
 #[inline(always)]
 #[must_use]
 pub fn match_group(bytes: &[u8; 16], byte: u8) -> (u32, u32) {
@@ -164,7 +166,23 @@ pub fn match_group(bytes: &[u8; 16], byte: u8) -> (u32, u32) {
             )
         }
     }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use core::arch::wasm32::{u8x16, u8x16_bitmask, u8x16_eq, u8x16_splat};
+        let b = bytes;
+        let group = u8x16(
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+            b[14], b[15],
+        );
+        (
+            u32::from(u8x16_bitmask(u8x16_eq(group, u8x16_splat(byte)))),
+            u32::from(u8x16_bitmask(group)),
+        )
+    }
+    #[cfg(not(any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )))]
     {
         bytes
             .iter()

@@ -22,7 +22,7 @@
         if (m.type === "ready") resolve();
         else if (m.type === "failed") reject(new Error(m.error));
         else if (m.type === "round" && current) current.onRound(m.run, m.round);
-        else if (m.type === "done" && current && current.id === m.id) current.done(m.answer);
+        else if (m.type === "done" && current && current.id === m.id) current.done(m.answer, m.ms);
       };
       worker.onerror = (e) => {
         e.preventDefault();
@@ -35,38 +35,56 @@
   function restartWorker() { worker.terminate(); startWorker(); }
   startWorker();
 
-  // Runs one solve; the answer object of web/src/lib.rs.
-  function runEngine(text, options, onRound) {
+  // Sends one job (a solve, or the tour's allocator calls) to the worker
+  // after those before it; resolves with its answer's JSON, parsed, and the
+  // milliseconds the engine took (`ms`, the wait in the queue left out).
+  function runJob(message, onRound) {
     const job = queue.then(() => ready).then(() => new Promise((resolve, reject) => {
       const id = nextId++;
       current = {
         id, onRound,
-        done: (answer) => { current = null; resolve(JSON.parse(answer)); },
+        done: (answer, ms) => { current = null; resolve({ ...JSON.parse(answer), ms }); },
         fail: (error) => { current = null; restartWorker(); reject(error); },
       };
-      const input = typeof text === "string" ? new TextEncoder().encode(text) : new Uint8Array(text);
-      worker.postMessage({ type: "solve", id, input, options });
+      worker.postMessage({ ...message, id });
     }));
     queue = job.catch(() => {});
     return job;
+  }
+  // Runs one solve; the answer object of web/src/lib.rs.
+  function runEngine(text, options, onRound) {
+    const input = typeof text === "string" ? new TextEncoder().encode(text) : new Uint8Array(text);
+    return runJob({ type: "solve", input, options }, onRound);
   }
   function cancel() {
     if (current) current.fail(new Error("cancelled"));
   }
   function engineOptions(o = {}) {
     return {
-      strategy: o.strategy ?? "pingpong", cells: o.cells ?? "hashset",
+      strategy: o.strategy ?? "pingpong", cells: o.cells ?? "hashset", allocator: o.allocator ?? "zig",
       bufferSize: o.bufferSize ?? "4MiB", maxRounds: o.maxRounds ?? null,
       name: o.name ?? "<input>", record: !!o.record,
     };
   }
 
-  // The documented API: the object `day23 --format json` prints, or the CLI's error.
+  // The documented API (docs/playground.md): the object `day23 --format
+  // json` prints, or the CLI's error; the same with the viewer's data and
+  // the out-of-memory message; the tour's allocator calls on the real
+  // allocator.
   window.day23 = {
     solve(text, o = {}) {
+      return this.answer(text, o).then((a) => a.json);
+    },
+    answer(text, o = {}) {
       return runEngine(text, engineOptions(o), () => {}).then((a) => {
         if (!a.json) throw new Error(a.error);
-        return a.json;
+        return a;
+      });
+    },
+    allocate(calls, o = {}) {
+      return runJob({ type: "allocate", request: { capacity: o.capacity ?? 128, calls } }).then((a) => {
+        if (!a.steps) throw new Error(a.error);
+        return a.steps;
       });
     },
     cancel,
@@ -127,9 +145,14 @@
     if (new TextEncoder().encode(text).length <= FRAGMENT_INPUT_MAX) p.set("in", b64url(text));
     else if (inputName.startsWith("inputs/")) p.set("bundled", inputName.slice(7));
     history.replaceState(null, "", "#" + p.toString());
+    lastRun = runKey();
   }
+  // The fragment's settings without the viewer's round: what a run reads.
+  const runKey = () => location.hash.slice(1).split("&").filter((p) => p && !p.startsWith("round=")).join("&");
+  let lastRun = null;
   function loadFragment() {
     const p = new URLSearchParams(location.hash.slice(1));
+    if (p.has("tour")) return false; // the tour's (web/tour.js)
     if (!p.has("s") && !p.has("in") && !p.has("bundled")) return false;
     const list = (v, all) => (v === "all" ? all : v.split(",").filter((x) => all.includes(x)));
     if (p.has("s")) pick("strategies", list(p.get("s"), STRATEGIES));
@@ -187,4 +210,12 @@
   $("cancel").onclick = cancel;
   document.body.classList.add("empty");
   if (loadFragment() && $("input").value) run();
+  // A link to the tool with settings (the tour's last step has one), or the
+  // back button to one: run what it says, unless that is what ran last.
+  addEventListener("hashchange", () => {
+    if (runKey() !== lastRun && loadFragment() && $("input").value) run();
+  });
+  // For the tour (web/tour.js), not an API: its reader's input, handed to
+  // the tool before its link to the tool is followed.
+  window.day23Page = { setInput(text, name) { setInput(text, name); $("bundled").value = ""; } };
 })();

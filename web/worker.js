@@ -1,9 +1,10 @@
 "use strict";
 // The playground's Web Worker: instantiates the engine (day23_web.wasm, sent
 // gzip-compressed by the page) and runs one solve at a time, so the page
-// never freezes; Cancel terminates this worker. The interface is four plain
-// functions (web/src/ffi.rs): room for the input and options, solve, the
-// answer's address; and one import, day23_progress(run, round).
+// never freezes; Cancel terminates this worker. The interface is five plain
+// functions (web/src/ffi.rs): room for the input and options, solve, replay
+// allocator calls (the tour's buttons), the answer's address; and one
+// import, day23_progress(run, round).
 let wasm = null;
 let lastPost = 0;
 const progress = (run, round) => {
@@ -28,6 +29,16 @@ onmessage = async (e) => {
     try { await start(m.wasm); postMessage({ type: "ready" }); } catch (err) { postMessage({ type: "failed", error: String(err) }); }
     return;
   }
+  const t0 = performance.now(); // the engine's own time, without the queue
+  if (m.type === "allocate") {
+    const request = new TextEncoder().encode(JSON.stringify(m.request));
+    const ptr = wasm.day23_input(request.length);
+    new Uint8Array(wasm.memory.buffer, ptr, request.length).set(request);
+    const len = wasm.day23_allocate(request.length);
+    const out = new Uint8Array(wasm.memory.buffer, wasm.day23_output(), len);
+    postMessage({ type: "done", id: m.id, answer: new TextDecoder().decode(out), ms: performance.now() - t0 });
+    return;
+  }
   if (m.type === "solve") {
     const input = m.input, options = new TextEncoder().encode(JSON.stringify(m.options));
     const ptr = wasm.day23_input(input.length + options.length);
@@ -35,6 +46,6 @@ onmessage = async (e) => {
     new Uint8Array(wasm.memory.buffer, ptr + input.length, options.length).set(options);
     const len = wasm.day23_solve(input.length);
     const out = new Uint8Array(wasm.memory.buffer, wasm.day23_output(), len);
-    postMessage({ type: "done", id: m.id, answer: new TextDecoder().decode(out) });
+    postMessage({ type: "done", id: m.id, answer: new TextDecoder().decode(out), ms: performance.now() - t0 });
   }
 };

@@ -42,17 +42,28 @@ use bumpalo::Bump;
 use super::counters::Counters;
 use super::{AllocError, AllocStats, Allocator, Arena, Block, Layout, ResetError};
 
-/// `ChunkFooter`'s size: six words (`chunk_footer_is_five_words` in
-/// bumpalo's own tests asserts `size_of::<usize>() * 6`), aligned to 16
-/// (`#[repr(align(16))]`, `CHUNK_ALIGN`).
-const FOOTER_SIZE: usize = (6 * size_of::<usize>()).next_multiple_of(CHUNK_ALIGN);
 /// `CHUNK_ALIGN`: bumpalo's chunks are aligned to 16 at least.
 const CHUNK_ALIGN: usize = 16;
-/// `OVERHEAD`: `MALLOC_OVERHEAD` (16) plus the footer, rounded to 16.
-const OVERHEAD: usize = (16 + FOOTER_SIZE).next_multiple_of(CHUNK_ALIGN);
-/// `DEFAULT_CHUNK_SIZE_WITHOUT_FOOTER`: `FIRST_ALLOCATION_GOAL` (512) less
-/// the overhead.
-const DEFAULT_CHUNK: usize = (1 << 9) - OVERHEAD;
+/// `FIRST_ALLOCATION_GOAL`: the first chunk's size with its overhead.
+const FIRST_ALLOCATION_GOAL: usize = 1 << 9;
+
+/// bumpalo's `DEFAULT_CHUNK_SIZE_WITHOUT_FOOTER` (`FIRST_ALLOCATION_GOAL`
+/// less `OVERHEAD`), read from bumpalo itself, once: the size of the chunk
+/// `Bump::with_capacity(1)` takes (bumpalo's own `allocated_bytes` test).
+/// Read rather than written down, because it follows the size of
+/// bumpalo's `ChunkFooter`, which holds pointers: six words on a 64-bit
+/// target, padded to 64-bit's 48 bytes in the page's bumpalo
+/// (`web/bumpalo/footer.patch`).
+fn default_chunk() -> usize {
+    static DEFAULT_CHUNK: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *DEFAULT_CHUNK.get_or_init(|| Bump::with_capacity(1).allocated_bytes())
+}
+
+/// bumpalo's `OVERHEAD`: `MALLOC_OVERHEAD` (16) plus the footer, rounded
+/// to 16.
+fn overhead() -> usize {
+    FIRST_ALLOCATION_GOAL - default_chunk()
+}
 /// `TYPICAL_PAGE_SIZE`.
 const PAGE: usize = 0x1000;
 
@@ -342,11 +353,12 @@ fn chunk_request(
     // "let min_new_chunk_size = layout.size().max(DEFAULT_CHUNK_SIZE_WITHOUT_FOOTER);
     //  let mut base_size = (current_layout.size() - FOOTER_SIZE)
     //      .checked_mul(2)?.max(min_new_chunk_size);"
-    let min_new = size.max(DEFAULT_CHUNK);
+    let default_chunk = default_chunk();
+    let min_new = size.max(default_chunk);
     let mut base = current.checked_mul(2)?.max(min_new);
     let mut tried = Vec::new();
     loop {
-        let bypass = size < limit && base >= size && limit < DEFAULT_CHUNK && allocated == 0;
+        let bypass = size < limit && base >= size && limit < default_chunk && allocated == 0;
         if !(base >= min_new || bypass) {
             break;
         }
@@ -373,10 +385,11 @@ fn chunk_size(wanted: usize, layout: Layout) -> Option<usize> {
     let align = CHUNK_ALIGN.max(layout.align());
     let requested = layout.size().checked_next_multiple_of(align)?;
     let size = wanted.max(requested);
+    let overhead = overhead();
     if size < PAGE {
-        Some((size + OVERHEAD).next_power_of_two() - OVERHEAD)
+        Some((size + overhead).next_power_of_two() - overhead)
     } else {
-        Some(size.checked_add(OVERHEAD)?.checked_next_multiple_of(PAGE)? - OVERHEAD)
+        Some(size.checked_add(overhead)?.checked_next_multiple_of(PAGE)? - overhead)
     }
 }
 
@@ -509,15 +522,16 @@ mod tests {
     use crate::alloc::Layout;
 
     #[test]
-    fn constants_match_bumpalos_own_figures() {
+    fn sizes_read_from_bumpalo_are_its_own_figures() {
         // bumpalo's own `allocated_bytes` test: one default chunk, and its
         // footer counted by `allocated_bytes_including_metadata`.
         let b = Bump::with_capacity(1);
-        assert_eq!(b.allocated_bytes(), DEFAULT_CHUNK);
-        assert_eq!(
-            b.allocated_bytes_including_metadata() - b.allocated_bytes(),
-            FOOTER_SIZE
-        );
+        let footer = b.allocated_bytes_including_metadata() - b.allocated_bytes();
+        assert_eq!(default_chunk(), b.allocated_bytes());
+        assert_eq!(overhead(), (16 + footer).next_multiple_of(CHUNK_ALIGN));
+        // Six words, as bumpalo's `chunk_footer_is_five_words` test has it.
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!((footer, overhead(), default_chunk()), (48, 64, 448));
     }
 
     #[test]
@@ -529,7 +543,7 @@ mod tests {
             let predicted = {
                 let current = arena.chunks().last().copied().unwrap_or(0);
                 chunk_size(
-                    current.checked_mul(2).unwrap().max(n.max(DEFAULT_CHUNK)),
+                    current.checked_mul(2).unwrap().max(n.max(default_chunk())),
                     layout,
                 )
                 .unwrap()
@@ -560,11 +574,11 @@ mod tests {
         let arena = BumpArena::new("main", 4096);
         let small = Layout::from_size_align(400, 8).unwrap();
         arena.allocate(small).unwrap();
-        assert_eq!(arena.chunks(), [DEFAULT_CHUNK]);
+        assert_eq!(arena.chunks(), [default_chunk()]);
         let big = Layout::from_size_align(3000, 8).unwrap();
         assert!(arena.allocate(big).is_err());
         let request = arena.failed_chunk().unwrap();
-        assert_eq!(request.remaining, 4096 - DEFAULT_CHUNK);
+        assert_eq!(request.remaining, 4096 - default_chunk());
         assert!(request.smallest > request.remaining);
         assert!(request.first >= request.smallest);
         // Lifted, the cap no longer stands in the way: bumpalo then takes

@@ -72,6 +72,7 @@ mod counters;
 mod counting;
 mod heap_buffers;
 mod kind;
+pub mod replay;
 mod size;
 #[cfg(feature = "cli")]
 pub mod stack;

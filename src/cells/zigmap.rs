@@ -29,8 +29,8 @@
 //!   `putAssumeCapacity`, so it never grows.
 //! * **Probing** as `getOrPutAssumeCapacity` and `getIndex` do it: start at
 //!   `hash & (C - 1)`, step by one slot (linear probing) while the metadata
-//!   byte is not free; a used slot whose 7-bit fingerprint (`hash >> 57`)
-//!   matches has its key compared. The metadata byte is Zig's packed
+//!   byte is not free; a used slot whose 7-bit fingerprint (the hash's top 7
+//!   bits, `hash >> 57` on a 64-bit target) matches has its key compared. The metadata byte is Zig's packed
 //!   `Metadata`: fingerprint in bits 0-6, `used` in bit 7; `0` is free. This
 //!   set never removes, so Zig's tombstones never appear.
 //!
@@ -114,9 +114,13 @@ pub fn bytes_for(capacity: usize) -> Option<usize> {
 
 /// The metadata byte of a used slot whose key hashes to `hash`: Zig's
 /// `fill(takeFingerprint(hash))`, the top 7 bits of the hash and the used bit.
+/// Fx hashes in `usize` words, so on a 32-bit target (the page's wasm32) its
+/// top bits are bits 25 to 31: taken from bit 57 there, every fingerprint
+/// would be 0 and every used slot a probe passes would have its key compared
+/// (the page's Zig map runs were six times slower than its hash set's).
 #[inline]
 fn metadata_byte(hash: u64) -> u8 {
-    USED | (hash >> 57) as u8
+    USED | (hash >> (usize::BITS - 7)) as u8
 }
 
 /// The table word of a key: `x` in the low half, `y` in the high half, so
@@ -568,7 +572,7 @@ mod tests {
         let Slots { metadata, keys, .. } = map.slots();
         let metadata: &[u8] = bytemuck::cast_slice(metadata);
         let home = hash as usize & 7;
-        assert_eq!(metadata[home], 0x80 | (hash >> 57) as u8);
+        assert_eq!(metadata[home], 0x80 | (hash >> (usize::BITS - 7)) as u8);
         assert_eq!(metadata_byte(hash), metadata[home]);
         assert_eq!(metadata.iter().filter(|&&m| m != FREE).count(), 1);
         assert_eq!(point(keys[home]), p);

@@ -4,13 +4,14 @@
 //! raw pointer is ever dereferenced on the Rust side. JavaScript asks for
 //! room ([`day23_input`]), writes the input's bytes and then the options'
 //! JSON there, calls [`day23_solve`] and reads the answer's JSON (UTF-8)
-//! at [`day23_output`]. Each round of each run calls the imported
-//! `env.day23_progress`, which the Web Worker turns into the page's live
-//! "round N" line.
+//! at [`day23_output`]. [`day23_allocate`] takes the guided tour's
+//! allocator calls (JSON) from the same room and answers the same way.
+//! Each round of each run calls the imported `env.day23_progress`, which
+//! the Web Worker turns into the page's live "round N" line.
 //!
 //! Why not wasm-bindgen: its CLI must match the crate's version exactly,
 //! and installing it from source takes minutes of CI time on two cores; this
-//! interface needs no tool beyond rustc and four functions.
+//! interface needs no tool beyond rustc and five functions.
 
 use std::cell::RefCell;
 
@@ -61,6 +62,18 @@ pub extern "C" fn day23_solve(input_len: usize) -> usize {
     });
     OUTPUT.with_borrow_mut(|out| {
         *out = answer;
+        out.len()
+    })
+}
+
+/// Replays the allocator calls (JSON) in the first `len` bytes written at
+/// [`day23_input`]; returns the length of the answer's JSON.
+// SAFETY: as for `day23_input`: a unique exported name.
+#[unsafe(no_mangle)]
+pub extern "C" fn day23_allocate(len: usize) -> usize {
+    let answer = INPUT.with_borrow(|bytes| crate::allocate(&bytes[..len.min(bytes.len())]));
+    OUTPUT.with_borrow_mut(|out| {
+        *out = answer.into_bytes();
         out.len()
     })
 }

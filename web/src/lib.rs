@@ -8,10 +8,13 @@
 //! thread's stack), and returns the very JSON that `day23 --format json`
 //! prints, the viewer's data (the `--report` page's), and the CLI's message
 //! if a single run's buffer ran out; or the CLI's error message alone.
+//! [`allocate`] replays a short list of allocator calls on the real
+//! allocator ([`day23::alloc::replay`]), for the guided tour's buttons.
 
 #[cfg(target_arch = "wasm32")]
 mod ffi;
 
+use day23::alloc::replay::{Call, replay};
 use day23::alloc::{AllocatorKind, parse_size, with_heap_buffers};
 use day23::engine::{Limits, Observer, Phase, Snapshot};
 use day23::export::{Format, exporter};
@@ -32,6 +35,8 @@ pub struct Options {
     pub strategy: Option<String>,
     /// `--cells`: `"hashset"`, `"all"`, ...
     pub cells: Option<String>,
+    /// `--allocator`: `"zig"` (the default), `"bumpalo"`, `"all"`.
+    pub allocator: Option<String>,
     /// `--buffer-size`: bytes, or a string with the CLI's units.
     pub buffer_size: Option<Value>,
     /// `--max-rounds`.
@@ -96,7 +101,13 @@ fn try_solve(
             options.cells.as_deref().unwrap_or(DEFAULT_CELLS.name()),
             "--cells <CELLS[,...]>",
         )?,
-        allocators: vec![AllocatorKind::Zig],
+        allocators: parse_list(
+            options
+                .allocator
+                .as_deref()
+                .unwrap_or(AllocatorKind::Zig.name()),
+            "--allocator <ALLOCATOR[,...]>",
+        )?,
         buffer_size: parse_size(&size)
             .map_err(|e| format!("invalid value '{size}' for '--buffer-size <BYTES>': {e}"))?,
         limits: Limits {
@@ -153,6 +164,39 @@ fn try_solve(
         export.trim_end(),
         json!(error)
     ))
+}
+
+/// What `window.day23.allocate` sends: a buffer size and the calls.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Replay {
+    /// Bytes, or a string with the CLI's units.
+    capacity: Value,
+    calls: Vec<Call>,
+}
+
+/// Replays `request` (JSON: `{"capacity": 128, "calls": [{"op": "alloc",
+/// "size": 40, "align": 8}, {"op": "free", "id": 0}, ...]}`) on a fresh
+/// `FixedBufferAllocator`: `{"steps": [...]}`, each step the allocator
+/// after one call (its `--trace` lines, `end_index`, live bytes, blocks),
+/// or `{"error": message}`.
+#[must_use]
+pub fn allocate(request: &[u8]) -> String {
+    let steps = serde_json::from_slice::<Replay>(request)
+        .map_err(|e| format!("invalid calls: {e}"))
+        .and_then(|r| {
+            let size = match r.capacity {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            let capacity =
+                parse_size(&size).map_err(|e| format!("invalid buffer size '{size}': {e}"))?;
+            replay(capacity, &r.calls).map_err(|e| format!("{:#}", anyhow::Error::new(e)))
+        });
+    match steps {
+        Ok(steps) => json!({ "steps": steps }).to_string(),
+        Err(error) => json!({ "error": error }).to_string(),
+    }
 }
 
 /// [`solve`], as bytes of JSON (what the page's interface returns).

@@ -3,55 +3,54 @@
 // positions plus each round's moves (applied forwards and backwards); the
 // layouts and figures are the tool's own. Nothing here plays the rules.
 // One viewer for recorded data (`--report`: the JSON in #data) and live data
-// (the playground, web/: `day23View(data)` after each run).
-function day23View(D) {
-const $ = (id) => document.getElementById(id);
-const fmt = (n) => n.toLocaleString("en-US");
-const DX = [0, 0, -1, 1], DY = [-1, 1, 0, 0]; // N, S, W, E
-const KINDS = ["input", "live", "dead", "padding", "free"];
-const KIND_NAMES = ["input (dead after parsing)", "live set", "dead set (freed, not reclaimed)", "padding", "free"];
-const lastRound = Math.max(0, ...D.runs.map((r) => r.rounds.length - 1), D.moves.length);
-const used = D.runs.flatMap((r) => r.rounds.map((x) => x[0])).filter((v) => v > 0); // bytes in use > 0
+// (the playground, web/: `day23View(data)` after each run). The page's guided
+// tour (web/tour.js) draws its elves and buffers with the same two helpers,
+// day23Elves and day23Bar.
+const DAY23_KINDS = ["input", "live", "dead", "padding", "free"];
+const DAY23_KIND_NAMES = ["input (dead after parsing)", "live set", "dead set (freed, not reclaimed)", "padding", "free"];
+const day23Fmt = (n) => n.toLocaleString("en-US");
 
-// The elves: coordinates by elf number, and each round's moves decoded once.
-const n = D.elves;
-const xs = new Int32Array(n), ys = new Int32Array(n);
-for (let i = 0; i < n; i++) { xs[i] = D.initial[2 * i]; ys[i] = D.initial[2 * i + 1]; }
-const moves = D.moves.map((b64) => {
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const elves = [], dirs = [], base = Math.ceil(n / 8);
-  for (let i = 0; i < n; i++) {
-    if (bytes[i >> 3] & (1 << (i & 7))) {
-      const k = elves.length;
-      elves.push(i);
-      dirs.push((bytes[base + (k >> 2)] >> (2 * (k & 3))) & 3);
+// The elves of recorded data D: their positions at any round, from the
+// initial positions and each round's moves (decoded once).
+function day23Elves(D) {
+  const DX = [0, 0, -1, 1], DY = [-1, 1, 0, 0]; // N, S, W, E
+  const n = D.elves;
+  const xs = new Int32Array(n), ys = new Int32Array(n);
+  for (let i = 0; i < n; i++) { xs[i] = D.initial[2 * i]; ys[i] = D.initial[2 * i + 1]; }
+  const moves = D.moves.map((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const elves = [], dirs = [], base = Math.ceil(n / 8);
+    for (let i = 0; i < n; i++) {
+      if (bytes[i >> 3] & (1 << (i & 7))) {
+        const k = elves.length;
+        elves.push(i);
+        dirs.push((bytes[base + (k >> 2)] >> (2 * (k & 3))) & 3);
+      }
+    }
+    return { elves, dirs };
+  });
+  let at = 0; // the round xs, ys show
+  function apply(round, sign) {
+    const m = moves[round - 1];
+    for (let k = 0; k < m.elves.length; k++) {
+      xs[m.elves[k]] += sign * DX[m.dirs[k]];
+      ys[m.elves[k]] += sign * DY[m.dirs[k]];
     }
   }
-  return { elves, dirs };
-});
-let at = 0; // the round xs, ys show
-function apply(round, sign) {
-  const m = moves[round - 1];
-  for (let k = 0; k < m.elves.length; k++) {
-    xs[m.elves[k]] += sign * DX[m.dirs[k]];
-    ys[m.elves[k]] += sign * DY[m.dirs[k]];
+  function seek(round) {
+    round = Math.max(0, Math.min(round, moves.length));
+    while (at < round) apply(++at, 1);
+    while (at > round) apply(at--, -1);
   }
-}
-function seek(round) {
-  round = Math.min(round, moves.length);
-  while (at < round) apply(++at, 1);
-  while (at > round) apply(at--, -1);
-}
-function bounds() {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (let i = 0; i < n; i++) {
-    x0 = Math.min(x0, xs[i]); x1 = Math.max(x1, xs[i]);
-    y0 = Math.min(y0, ys[i]); y1 = Math.max(y1, ys[i]);
+  function bounds() {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      x0 = Math.min(x0, xs[i]); x1 = Math.max(x1, xs[i]);
+      y0 = Math.min(y0, ys[i]); y1 = Math.max(y1, ys[i]);
+    }
+    return { x0, y0, x1, y1 };
   }
-  return { x0, y0, x1, y1 };
-}
-// Zoom to fit every round: the union of the rounds' bounds.
-const view = (() => {
+  // Zoom to fit every round: the union of the rounds' bounds.
   let b = bounds();
   for (let r = 1; r <= moves.length; r++) {
     seek(r);
@@ -59,12 +58,43 @@ const view = (() => {
     b = { x0: Math.min(b.x0, c.x0), y0: Math.min(b.y0, c.y0), x1: Math.max(b.x1, c.x1), y1: Math.max(b.y1, c.y1) };
   }
   seek(0);
-  return b;
-})();
+  return { n, xs, ys, moves, seek, bounds, view: b };
+}
 
-function drawElves(round) {
-  seek(round);
-  const canvas = $("elves"), g = canvas.getContext("2d");
+// One bar: the blocks of layout `data` (see src/export/html.rs) over `span` bytes.
+function day23Bar(data, span, capacity) {
+  const el = document.createElement("div");
+  el.className = "bar";
+  const add = (start, len, kind) => {
+    if (len <= 0 || start >= span) return;
+    const s = document.createElement("span");
+    s.className = "k-" + DAY23_KINDS[kind];
+    s.style.left = (100 * start / span) + "%";
+    s.style.width = (100 * Math.min(len, span - start) / span) + "%";
+    s.title = `offset ${day23Fmt(start)}, ${day23Fmt(len)} bytes, ${DAY23_KIND_NAMES[kind]}`;
+    el.append(s);
+  };
+  let at = 0;
+  for (let i = 1; i < data.length; i += 4) {
+    for (let c = 0; c < data[i]; c++) {
+      add(at, data[i + 1], 3);
+      at += data[i + 1];
+      add(at, data[i + 2], data[i + 3]);
+      at += data[i + 2];
+    }
+  }
+  add(at, data[0] - at, 3);
+  add(data[0], capacity - data[0], 4);
+  return el;
+}
+
+// Draws the elves `E` (day23Elves) after `round` on `canvas`, those that
+// moved in it in orange, zoomed to fit every round; returns how many moved
+// and the bounding rectangle's size.
+function day23DrawElves(canvas, E, round) {
+  const { n, xs, ys, moves, view } = E;
+  E.seek(round);
+  const g = canvas.getContext("2d");
   const w = view.x1 - view.x0 + 3, h = view.y1 - view.y0 + 3;
   const s = Math.min(canvas.width / w, canvas.height / h);
   const ox = (canvas.width - s * w) / 2 - (view.x0 - 1) * s, oy = (canvas.height - s * h) / 2 - (view.y0 - 1) * s;
@@ -77,12 +107,29 @@ function drawElves(round) {
     g.fillStyle = moved[i] ? "#e6550d" : "#3182bd";
     g.fillRect(ox + xs[i] * s, oy + ys[i] * s, size, size);
   }
-  const b = bounds();
+  const b = E.bounds();
   g.strokeStyle = "#444";
   g.lineWidth = 1;
   g.strokeRect(ox + b.x0 * s - 0.5, oy + b.y0 * s - 0.5, (b.x1 - b.x0 + 1) * s + 1, (b.y1 - b.y0 + 1) * s + 1);
   const count = round >= 1 && round <= moves.length ? moves[round - 1].elves.length : 0;
-  $("moved-count").textContent = `${fmt(count)} of ${fmt(n)} elves moved; bounding rectangle ${fmt(b.x1 - b.x0 + 1)} x ${fmt(b.y1 - b.y0 + 1)}.`;
+  return { moved: count, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1 };
+}
+
+// Whether the page shows its guided tour (web/tour.js, `#tour=K`): the
+// viewer then leaves the arrows and the fragment to it.
+const day23Touring = () => /(?:^#|&)tour=/.test(location.hash);
+
+function day23View(D) {
+const $ = (id) => document.getElementById(id);
+const fmt = day23Fmt;
+const lastRound = Math.max(0, ...D.runs.map((r) => r.rounds.length - 1), D.moves.length);
+const used = D.runs.flatMap((r) => r.rounds.map((x) => x[0])).filter((v) => v > 0); // bytes in use > 0
+
+const elves = day23Elves(D);
+
+function drawElves(round) {
+  const { moved, width, height } = day23DrawElves($("elves"), elves, round);
+  $("moved-count").textContent = `${fmt(moved)} of ${fmt(elves.n)} elves moved; bounding rectangle ${fmt(width)} x ${fmt(height)}.`;
 }
 
 // Bytes in use per round, every run on one chart.
@@ -147,33 +194,6 @@ function figures(round) {
   }));
 }
 
-// One bar: the blocks of layout `data` (see src/export/html.rs) over `span` bytes.
-function bar(data, span, capacity) {
-  const el = document.createElement("div");
-  el.className = "bar";
-  const add = (start, len, kind) => {
-    if (len <= 0 || start >= span) return;
-    const s = document.createElement("span");
-    s.className = "k-" + KINDS[kind];
-    s.style.left = (100 * start / span) + "%";
-    s.style.width = (100 * Math.min(len, span - start) / span) + "%";
-    s.title = `offset ${fmt(start)}, ${fmt(len)} bytes, ${KIND_NAMES[kind]}`;
-    el.append(s);
-  };
-  let at = 0;
-  for (let i = 1; i < data.length; i += 4) {
-    for (let c = 0; c < data[i]; c++) {
-      add(at, data[i + 1], 3);
-      at += data[i + 1];
-      add(at, data[i + 2], data[i + 3]);
-      at += data[i + 2];
-    }
-  }
-  add(at, data[0] - at, 3);
-  add(data[0], capacity - data[0], 4);
-  return el;
-}
-
 function layouts(round) {
   const whole = $("whole").checked;
   $("layouts").replaceChildren(...D.runs.map((run) => {
@@ -211,7 +231,7 @@ function layouts(round) {
         const figures = document.createElement("span");
         figures.className = "figures";
         figures.textContent = `${fmt(data[0])} / ${fmt(cap)} B`;
-        row.append(label, bar(data, whole || run.sizes ? cap : span, cap), figures);
+        row.append(label, day23Bar(data, whole || run.sizes ? cap : span, cap), figures);
         if (round || !p) div.append(row);
       }
     }
@@ -269,11 +289,12 @@ $("play").onclick = play;
 $("log").onchange = () => drawMemory(round);
 $("whole").onchange = () => layouts(round);
 document.onkeydown = (e) => {
+  if (day23Touring()) return;
   if (e.target === $("slider") || e.target.closest?.("input, textarea, select")) return; // they move themselves on arrows
   if (e.key === "ArrowLeft") { show(round - 1); e.preventDefault(); }
   if (e.key === "ArrowRight") { show(round + 1); e.preventDefault(); }
 };
-window.onhashchange = () => show(fromHash(), false);
+window.onhashchange = () => { if (!day23Touring()) show(fromHash(), false); };
 show(fromHash());
 return () => { if (timer) play(); }; // stops playing, before new data is drawn
 }
