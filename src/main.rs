@@ -1,12 +1,11 @@
 //! `day23`: the command-line entry point. Parses the flags, runs, and maps
 //! the outcome to an exit code (see [`day23::cli::args::ExitCode`]).
 
-use clap::Parser;
-use day23::cli::args::{Cli, ExitCode};
+use day23::cli::args::{ExitCode, parse};
 use day23::cli::{colors, eprint_line, run};
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     let colors = colors(cli.color);
     let code = match run(cli) {
         Ok(code) => code,

@@ -32,7 +32,6 @@ use crate::strategy::StrategyKind;
     long_about = None,
     help_expected = true,
     max_term_width = 100,
-    args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
     after_help = AFTER_HELP
 )]
@@ -57,6 +56,69 @@ pub struct Cli {
     /// The solving options.
     #[command(flatten)]
     pub solve: SolveArgs,
+}
+
+/// Parses the process's command line, or exits as clap does (usage error:
+/// 2; help and version: 0). clap colours its own messages, usage errors
+/// and help, by a choice it makes before it reads any flag, so `--color` is
+/// looked for first, wherever it stands, and that choice handed to clap.
+#[must_use]
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut cmd = Cli::command();
+    if let Some(when) = color_flag(&args) {
+        cmd = cmd.color(when);
+    }
+    let mut matches = cmd
+        .try_get_matches_from_mut(&args)
+        .unwrap_or_else(|e| e.exit());
+    if let Some(e) = solve_flag_with_subcommand(&mut cmd, &matches) {
+        e.exit();
+    }
+    Cli::from_arg_matches_mut(&mut matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
+}
+
+/// A solving flag given with a subcommand (`day23 -i x check`) is a usage
+/// error; the global `--color` goes with either, before the subcommand or
+/// after it. (clap's `args_conflicts_with_subcommands` would refuse
+/// `--color` before a subcommand too.)
+fn solve_flag_with_subcommand(
+    cmd: &mut clap::Command,
+    matches: &clap::ArgMatches,
+) -> Option<clap::Error> {
+    let (name, _) = matches.subcommand()?;
+    let flag = cmd.get_arguments().find(|arg| {
+        !arg.is_global_set()
+            && matches.value_source(arg.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+    })?;
+    Some(cmd.error(
+        clap::error::ErrorKind::ArgumentConflict,
+        format!("the subcommand '{name}' cannot be used with '{flag}'"),
+    ))
+}
+
+/// The last `--color WHEN` (or `--color=WHEN`) before a `--`, as clap's
+/// choice; clap itself reports a bad or missing value.
+fn color_flag(args: &[std::ffi::OsString]) -> Option<clap::ColorChoice> {
+    let mut found = None;
+    let mut words = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word {
+            Some("--") => break,
+            Some("--color") => words.next().flatten(),
+            Some(w) => w.strip_prefix("--color="),
+            None => None,
+        };
+        found = match value {
+            Some("never") => Some(clap::ColorChoice::Never),
+            Some("always") => Some(clap::ColorChoice::Always),
+            Some("auto") => Some(clap::ColorChoice::Auto),
+            _ => found,
+        };
+    }
+    found
 }
 
 /// The EXAMPLES section and the exit codes, after the options in `--help`.

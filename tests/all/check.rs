@@ -325,6 +325,31 @@ fn manifests_as_users_write_them_are_read_or_refused_with_what_to_do() {
         )));
 }
 
+/// `--color` goes before the subcommand or after it; a solving flag with a
+/// subcommand is a usage error naming both.
+#[test]
+fn color_goes_either_side_of_check_and_solving_flags_do_not() {
+    let dir = folder("color", &[("m.json", GOOD)]);
+    for args in [
+        ["--color", "never", "check", "-s", "pingpong"],
+        ["check", "--color", "never", "-s", "pingpong"],
+    ] {
+        day23()
+            .args(args)
+            .arg(dir.join("m.json"))
+            .assert()
+            .success()
+            .stdout(contains(" passed, 0 failed"));
+    }
+    day23()
+        .args(["-i", "x.txt", "check"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the subcommand 'check' cannot be used with '--input <PATH>'",
+        ));
+}
+
 #[test]
 fn a_junit_path_that_cannot_be_created_fails_before_any_run() {
     let dir = folder("junit", &[("m.json", GOOD)]);

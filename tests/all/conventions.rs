@@ -426,6 +426,47 @@ fn colour_only_when_asked_or_on_a_terminal() {
         ));
 }
 
+/// `--color never` reaches clap's own messages too, wherever the flag
+/// stands: a usage error and the help on a terminal have no escape codes.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "util-linux's script(1) gives the binary a terminal (BSD's takes other flags): CI runs it on Linux"
+)]
+fn color_never_reaches_usage_errors_and_help_on_a_terminal() {
+    let bin = assert_cmd::cargo::cargo_bin!("day23");
+    let on_a_terminal = |args: &str| {
+        let out = Command::new("script")
+            .args(["-qec", &format!("'{}' {args}", bin.display()), "/dev/null"])
+            .env("TERM", "xterm")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
+            .output()
+            .expect("script (util-linux) is on PATH");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let coloured = on_a_terminal("-i x -b 1x");
+    assert!(
+        coloured.contains("error") && coloured.contains('\u{1b}'),
+        "{coloured:?}"
+    );
+    for args in [
+        "-i x -b 1x --color never",
+        "--color never -i x -b 1x",
+        "--color=never --help",
+        "check --color never --help",
+        "--color never check --help",
+    ] {
+        let text = on_a_terminal(args);
+        assert!(
+            text.contains("Usage") || text.contains("error"),
+            "{args}: {text:?}"
+        );
+        assert!(!text.contains('\u{1b}'), "{args}: {text:?}");
+    }
+}
+
 #[test]
 #[cfg_attr(
     not(target_os = "linux"),
