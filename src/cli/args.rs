@@ -139,7 +139,8 @@ Examples:
     day23 man > ~/.local/share/man/man1/day23.1
 
 Exit codes: 0 success, 1 bad input or I/O error (or strategies that disagree on the answers), \
-2 usage error, 3 a buffer ran out of memory, 4 (check) an answer differs from the manifest's. \
+2 usage error, 3 a buffer ran out of memory, 4 (check) an answer differs from the manifest's, \
+130 interrupted by Ctrl-C (every output file left as it was). \
 A comparison of several strategies exits 0 when a buffer runs out: the comparison itself \
 succeeded, and its output shows where.
 
@@ -249,7 +250,7 @@ pub struct CheckArgs {
     pub buffer_size: usize,
 
     /// Also write the results as JUnit XML to PATH: one test case per input
-    /// and run (created before the runs start).
+    /// and run (replaced once the runs are done; a bad path fails first).
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
 
@@ -399,7 +400,8 @@ pub struct SolveArgs {
 
     /// Write the output to PATH instead of standard output ('-').
     ///
-    /// The file is created before the run starts, so a bad path fails at once.
+    /// A bad path fails before the run starts; PATH is replaced only once
+    /// the output is complete, and left as it was after an error or Ctrl-C.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -433,12 +435,12 @@ pub struct SolveArgs {
     pub width: Option<u16>,
 
     /// Plot bytes in use per round, every strategy on one chart, as an SVG
-    /// file at PATH (created before the run starts).
+    /// file at PATH (replaced once complete; a bad path fails first).
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
 
     /// Write an interactive page to PATH: one self-contained HTML file to
-    /// open from disk (created before the run starts).
+    /// open from disk (replaced once complete; a bad path fails first).
     ///
     /// A round slider over the elves, every run's buffers at each phase of
     /// the round, bytes in use per round for every run on one chart, and the
@@ -613,7 +615,9 @@ fn parse_density(text: &str) -> Result<f64, String> {
     }
 }
 
-/// The process's exit codes, documented in `--help` and the README.
+/// The process's exit codes, documented in `--help` and the README. An
+/// interrupted run ends by the signal instead ([`crate::cli::interrupt`]),
+/// which a shell shows as 128 plus its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum ExitCode {

@@ -5,16 +5,19 @@
 //! `day23 check` ([`check`]), `generate`, the completion scripts and the man
 //! page ([`manual`]); the runs on threads whose stacks hold their buffers
 //! ([`stack`]), several at once ([`jobs`]); reading the input ([`input`]),
-//! writing outputs ([`output`], the SVG plot [`plot`]), and the terminal (colour, the progress line
-//! [`progress`]).
+//! writing outputs ([`output`]; files whole or not at all, [`outfile`], also
+//! when interrupted, [`interrupt`]; the SVG plot [`plot`]), and the terminal
+//! (colour, the progress line [`progress`]).
 //!
 //! [`run`] is what `main` calls: one subcommand, then an exit code.
 
 pub mod args;
 pub mod check;
 pub mod input;
+pub mod interrupt;
 pub mod jobs;
 pub mod manual;
+pub mod outfile;
 pub mod output;
 pub mod plot;
 pub mod progress;
@@ -54,8 +57,11 @@ fn print(bytes: &[u8]) -> Result<ExitCode> {
 fn generate(args: &GenerateArgs) -> Result<ExitCode> {
     let bytes = crate::generate::generate(args.width, args.height, args.density, args.seed);
     match &args.output {
-        Some(path) => std::fs::write(path, &bytes)
-            .with_context(|| format!("could not write '{}'", path.display()))?,
+        Some(path) => {
+            let mut out = outfile::Planned::new("--output", path)?.create()?;
+            out.write_bytes(&bytes)?;
+            out.commit()?;
+        }
         None => write_stdout(&bytes)?,
     }
     Ok(ExitCode::Success)

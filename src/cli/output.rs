@@ -1,26 +1,22 @@
 //! # Where an output goes: standard output or a file
 //!
-//! Output files are created before the run starts, so a bad path fails at
-//! once; a closed pipe on standard output (`| head`) is not an error.
+//! An output file is an [`OutFile`], created before the run starts, so a bad
+//! path fails at once, and written over its target only when complete; a
+//! closed pipe on standard output (`| head`) is not an error.
 
-use std::fs::File;
 use std::io::{self, BufWriter, Stdout, Write};
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+
+use crate::cli::outfile::OutFile;
 
 /// Where an output goes: standard output or a file created up front.
 #[derive(Debug)]
 pub enum Output {
     /// Standard output (`-`, or no `--output`).
     Stdout(BufWriter<Stdout>),
-    /// A file, created (truncated) when the output was opened.
-    File {
-        /// The path, for messages.
-        path: PathBuf,
-        /// The file.
-        file: BufWriter<File>,
-    },
+    /// A file, replaced by [`Output::commit`].
+    File(OutFile),
 }
 
 impl Output {
@@ -28,26 +24,6 @@ impl Output {
     #[must_use]
     pub fn stdout() -> Self {
         Self::Stdout(BufWriter::new(io::stdout()))
-    }
-
-    /// Standard output for `None` or `-`, else the file at `path`, created now.
-    ///
-    /// # Errors
-    ///
-    /// The file cannot be created; the message names the path.
-    pub fn create(path: Option<&Path>) -> Result<Self> {
-        match path {
-            None => Ok(Self::stdout()),
-            Some(p) if p == Path::new("-") => Ok(Self::stdout()),
-            Some(p) => {
-                let file = File::create(p)
-                    .with_context(|| format!("could not create '{}'", p.display()))?;
-                Ok(Self::File {
-                    path: p.to_owned(),
-                    file: BufWriter::new(file),
-                })
-            }
-        }
     }
 
     /// Whether this is standard output.
@@ -61,7 +37,7 @@ impl Output {
     pub fn name(&self) -> String {
         match self {
             Self::Stdout(_) => "standard output".to_owned(),
-            Self::File { path, .. } => format!("'{}'", path.display()),
+            Self::File(file) => format!("'{}'", file.path().display()),
         }
     }
 
@@ -89,27 +65,43 @@ impl Output {
             Ok(()) => Ok(()),
         }
     }
+
+    /// Flushes standard output, or writes the file over its target
+    /// ([`OutFile::commit`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Output::check`] and [`OutFile::commit`] say.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Self::Stdout(mut out) => {
+                let flushed = out.flush();
+                Self::Stdout(out).check(flushed)
+            }
+            Self::File(file) => file.commit(),
+        }
+    }
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Self::Stdout(out) => out.write(buf),
-            Self::File { file, .. } => file.write(buf),
+            Self::File(file) => file.write(buf),
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Self::Stdout(out) => out.write_all(buf),
-            Self::File { file, .. } => file.write_all(buf),
+            Self::File(file) => file.write_all(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Self::Stdout(out) => out.flush(),
-            Self::File { file, .. } => file.flush(),
+            Self::File(file) => file.flush(),
         }
     }
 }

@@ -10,6 +10,7 @@ mod compare;
 mod conventions;
 mod jobs;
 mod memory;
+mod outputs;
 mod phases;
 mod reference;
 mod reliability;

@@ -15,7 +15,8 @@
 //!
 //! One line per run, in manifest order as soon as it and every run before it
 //! are done, then a summary; `--junit PATH` also writes JUnit XML
-//! ([`junit`]). The exit code is 0 when every answer reached matches and
+//! ([`junit`]), which replaces the old report only once every run is done
+//! ([`crate::cli::outfile`]). The exit code is 0 when every answer reached matches and
 //! [`ExitCode::WrongAnswer`] when one does not; a bad manifest or input is an
 //! error (exit 1) before any run starts.
 //!
@@ -26,8 +27,7 @@ pub mod junit;
 pub mod manifest;
 
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -40,6 +40,7 @@ use crate::cells::CellKind;
 use crate::cli::args::{CheckArgs, ExitCode};
 use crate::cli::eprint_line;
 use crate::cli::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::cli::outfile::{self, Planned, Source};
 use crate::cli::stack::run_on_stack;
 use crate::color::{self, Colors};
 use crate::engine::{Limits, PART1_ROUNDS};
@@ -228,16 +229,28 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
             return Ok(ExitCode::Usage);
         }
     };
-    let junit_out = args
-        .junit
-        .as_ref()
-        .map(|path| {
-            File::create(path)
-                .map(BufWriter::new)
-                .with_context(|| format!("could not create '{}'", path.display()))
-        })
-        .transpose()?;
+    // The report is checked against the manifest and created (a temporary
+    // file until the results are in) before the manifest is loaded, then
+    // checked against every input the manifest names.
+    let junit = Vec::from_iter(
+        args.junit
+            .as_deref()
+            .map(|path| Planned::new("--junit", path))
+            .transpose()?,
+    );
+    let manifest_source = ("the manifest".to_owned(), Source::File(&args.manifest));
+    outfile::refuse_sources(&junit, &[manifest_source])?;
+    let junit_out = junit.first().map(Planned::create).transpose()?;
     let manifest = Manifest::load(&args.manifest)?;
+    let inputs: Vec<_> = manifest
+        .entries
+        .iter()
+        .map(|e| {
+            let what = format!("the manifest's input '{}'", e.file);
+            (what, Source::File(e.path.as_path()))
+        })
+        .collect();
+    outfile::refuse_sources(&junit, &inputs)?;
     let plans: Vec<Plan> = manifest
         .entries
         .iter()
@@ -333,12 +346,13 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         ));
     }
     out.finish()?;
-    if let (Some(mut file), Some(path)) = (junit_out, &args.junit) {
+    if let Some(mut file) = junit_out {
         junit::report(&manifest, &results, wall)
             .serialize(&mut file)
             .map_err(anyhow::Error::new)
             .and_then(|()| file.flush().map_err(anyhow::Error::new))
-            .with_context(|| format!("could not write '{}'", path.display()))?;
+            .with_context(|| format!("could not write '{}'", file.path().display()))?;
+        file.commit()?;
     }
     Ok(if failed > 0 {
         ExitCode::WrongAnswer

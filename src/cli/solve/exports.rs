@@ -1,20 +1,23 @@
 //! # The export sinks: output, trace and plot files
 //!
-//! Every output file is created before any work starts (and none over the
-//! input), so a bad path fails at once. After the runs, the answers, the
-//! summary table or the `--format` export go to the output, and the SVG plot
-//! to its file; the allocator trace is written run by run.
+//! Every output file is created before any work starts (none over the
+//! input, no two on one file), so a bad path fails at once. After the runs,
+//! the answers, the summary table or the `--format` export go to the output,
+//! and the SVG plot to its file; the allocator trace is written run by run.
+//! Each file replaces its target only once every output is complete
+//! ([`crate::cli::outfile`]).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
+use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use super::options::View;
 use super::rounds::{RoundPrinter, answer_lines};
 use crate::alloc::TraceEvent;
-use crate::cli::args::SolveArgs;
+use crate::cli::args::{ExitCode, SolveArgs};
+use crate::cli::eprint_line;
+use crate::cli::outfile::{self, OutFile, Planned, Source};
 use crate::cli::output::Output;
 use crate::cli::plot::SvgExporter;
 use crate::export::table::TableExporter;
@@ -22,32 +25,6 @@ use crate::export::{Exporter, Format, exporter};
 use crate::report::Comparison;
 use crate::session::Session;
 use crate::session::record::ReportSink;
-
-/// A file created up front, with its path for messages.
-pub(super) struct OutFile {
-    pub(super) file: BufWriter<File>,
-    pub(super) path: PathBuf,
-}
-
-impl OutFile {
-    /// Creates `path` for writing, before any work starts.
-    fn create(path: &Path) -> Result<Self> {
-        let file =
-            File::create(path).with_context(|| format!("could not create '{}'", path.display()))?;
-        Ok(Self {
-            file: BufWriter::new(file),
-            path: path.to_owned(),
-        })
-    }
-
-    /// Writes all of `bytes` and flushes.
-    pub(super) fn write_all(&mut self, bytes: &[u8]) -> Result<()> {
-        self.file
-            .write_all(bytes)
-            .and_then(|()| self.file.flush())
-            .with_context(|| format!("could not write '{}'", self.path.display()))
-    }
-}
 
 /// Every output of a solve, created.
 pub(super) struct Outputs {
@@ -64,26 +41,53 @@ pub(super) struct Outputs {
 }
 
 impl Outputs {
-    /// Creates every output `args` names, none over `input`.
+    /// Creates every output `args` names (each a temporary file until the
+    /// results are complete: [`OutFile`]), none of them `input` and no two
+    /// of them one file; `Err(code)` inside for two flags that name one file
+    /// (the message is already on standard error).
     ///
     /// # Errors
     ///
     /// An output is the input, or cannot be created; the message names it.
-    pub(super) fn create(args: &SolveArgs, input: &Path) -> Result<Self> {
-        for (flag, out) in [
+    pub(super) fn create(args: &SolveArgs, input: &Path) -> Result<Result<Self, ExitCode>> {
+        let asked = [
+            ("--trace", &args.trace),
             ("--output", &args.output),
             ("--plot", &args.plot),
-            ("--trace", &args.trace),
             ("--report", &args.report),
-        ] {
-            if let Some(out) = out {
-                refuse_input_as_output(input, out, flag)?;
+        ];
+        let mut planned = Vec::new();
+        for (flag, path) in asked {
+            match path {
+                // Standard output.
+                Some(path) if flag == "--output" && path == Path::new("-") => {}
+                Some(path) => planned.push(Planned::new(flag, path)?),
+                None => {}
             }
         }
-        let trace = args.trace.as_deref().map(OutFile::create).transpose()?;
-        let output = Output::create(args.output.as_deref())?;
-        let plot = args.plot.as_deref().map(OutFile::create).transpose()?;
-        let report = args.report.as_deref().map(OutFile::create).transpose()?;
+        if let Some((a, b)) = outfile::same_file_twice(&planned) {
+            eprint_line(format_args!("{}", outfile::same_file_message(a, b)));
+            return Ok(Err(ExitCode::Usage));
+        }
+        let source = if input == Path::new("-") {
+            (
+                "the input (the file standard input reads)".to_owned(),
+                Source::Stdin,
+            )
+        } else {
+            ("the input".to_owned(), Source::File(input))
+        };
+        outfile::refuse_sources(&planned, &[source])?;
+        let mut files = Vec::with_capacity(planned.len());
+        for out in planned {
+            files.push((out.flag, out.create()?));
+        }
+        let mut take = |flag: &str| {
+            let i = files.iter().position(|(f, _)| *f == flag)?;
+            Some(files.swap_remove(i).1)
+        };
+        let output = take("--output").map_or_else(Output::stdout, Output::File);
+        let (trace, plot, report) = (take("--trace"), take("--plot"), take("--report"));
         // Text goes to the output; with an export format, layout pictures go to
         // standard output and the export to the (then necessarily other) output.
         let (text, export) = if args.format == Format::Text {
@@ -91,47 +95,30 @@ impl Outputs {
         } else {
             (Output::stdout(), Some(output))
         };
-        Ok(Self {
+        Ok(Ok(Self {
             trace,
             text,
             export,
             plot,
             report,
-        })
+        }))
     }
-}
-
-/// Fails when `output` is the input file: creating it would empty the input
-/// before it is read.
-fn refuse_input_as_output(input: &Path, output: &Path, flag: &str) -> Result<()> {
-    let dash = Path::new("-");
-    if input != dash
-        && output != dash
-        && let (Ok(a), Ok(b)) = (std::fs::canonicalize(input), std::fs::canonicalize(output))
-        && a == b
-    {
-        bail!(
-            "could not create '{}' for {flag}: it is the input, which it would erase; choose another path",
-            output.display()
-        );
-    }
-    Ok(())
 }
 
 /// After the runs: the answers (one strategy), the table or the export, and
-/// the plot.
+/// the plot, each file complete but not yet over its target.
 pub(super) fn write_results(
     args: &SolveArgs,
     view: View,
     comparison: &Comparison,
     printer: &mut RoundPrinter<Output>,
-    export: Option<Output>,
-    plot: Option<OutFile>,
+    export: Option<&mut Output>,
+    plot: Option<&mut OutFile>,
     colored: bool,
 ) -> Result<()> {
     match export {
         // The export to its output; the layout, if any, went to stdout.
-        Some(mut out) => {
+        Some(out) => {
             let bytes = exporter(args.format).serialize(comparison)?;
             out.write_all_and_flush(&bytes)?;
         }
@@ -156,9 +143,9 @@ pub(super) fn write_results(
     }
     let written = printer.finish();
     printer.out.check(written)?;
-    if let Some(mut out) = plot {
+    if let Some(out) = plot {
         let svg = SvgExporter::default().serialize(comparison)?;
-        out.write_all(&svg)?;
+        out.write_bytes(&svg)?;
     }
     Ok(())
 }
@@ -174,13 +161,13 @@ pub(super) fn write_report(
     let page = recorded
         .page(comparison, session.layouts, table)?
         .render()?;
-    out.write_all(&page)
+    out.write_bytes(&page)
 }
 
 /// Writes the events one per line, each after `prefix` and a space when
 /// `prefix` is not empty (the strategy's name, in a comparison).
 pub(super) fn write_trace(out: &mut OutFile, prefix: &str, events: &[TraceEvent]) -> Result<()> {
-    let write = |out: &mut BufWriter<File>| -> io::Result<()> {
+    let write = |out: &mut OutFile| -> io::Result<()> {
         for event in events {
             if prefix.is_empty() {
                 writeln!(out, "{event}")?;
@@ -190,5 +177,5 @@ pub(super) fn write_trace(out: &mut OutFile, prefix: &str, events: &[TraceEvent]
         }
         out.flush()
     };
-    write(&mut out.file).with_context(|| format!("could not write '{}'", out.path.display()))
+    write(out).with_context(|| format!("could not write '{}'", out.path().display()))
 }

@@ -5,7 +5,8 @@
 //! 1. `options`: the flags validated into the session's plan (the runs:
 //!    every strategy with every kind of cells, what they share) and how the
 //!    runs show themselves;
-//! 2. `exports`: every output file created before any work starts;
+//! 2. `exports`: every output file created before any work starts (each a
+//!    temporary file beside its target until the end);
 //! 3. [`crate::cli::input`]: the input read, bounded and checked as it arrives;
 //! 4. `run`: the runs go concurrently (`--jobs` at a time, within the
 //!    available memory: [`crate::cli::jobs`]), each on a thread whose stack
@@ -14,7 +15,8 @@
 //!    write-up's `Round i memuse: N` lines), `layout` (pictures of the
 //!    buffers), the progress line, the report and the trace;
 //! 5. `exports` again: the answers, the summary table or the `--format`
-//!    export, and the SVG plot, all drawn from the [`Comparison`] of the runs.
+//!    export, and the SVG plot, all drawn from the [`Comparison`] of the runs;
+//!    then every output file, complete, replaces its target.
 //!
 //! Exit codes: a single strategy whose buffer runs out exits 3, whatever the
 //! format. A comparison of several strategies exits 0 when one runs out: the
@@ -51,15 +53,25 @@ pub fn run(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
         Ok(solve) => solve,
         Err(code) => return Ok(code),
     };
-    let outputs = exports::Outputs::create(args, &solve.input)?;
+    let outputs = match exports::Outputs::create(args, &solve.input)? {
+        Ok(outputs) => outputs,
+        Err(code) => return Ok(code),
+    };
     let input = read_input(&solve.input)?;
+    let exports::Outputs {
+        trace,
+        text,
+        mut export,
+        mut plot,
+        mut report,
+    } = outputs;
 
     let view = solve.view;
     // Round lines on the terminal already show progress.
     let live_text_on_terminal = (view.print_rounds || view.layout.is_some())
-        && outputs.text.is_stdout()
+        && text.is_stdout()
         && io::stdout().is_terminal();
-    let mut printer = rounds::RoundPrinter::new(outputs.text);
+    let mut printer = rounds::RoundPrinter::new(text);
     let mut sinks = run::Sinks {
         live_text: live_text_on_terminal,
         printer: &mut printer,
@@ -67,11 +79,12 @@ pub fn run(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
         progress: Progress::new(
             !args.quiet && io::stderr().is_terminal() && !live_text_on_terminal,
         ),
-        trace: outputs.trace,
-        report: outputs.report.is_some().then(ReportSink::default),
+        trace,
+        report: report.is_some().then(ReportSink::default),
     };
     let mut session = run::run_all(&solve, &input, &mut sinks)?;
     let recorded = sinks.report.take();
+    let trace = sinks.trace.take();
     drop(sinks);
 
     let comparison = &session.comparison;
@@ -82,13 +95,23 @@ pub fn run(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
         view,
         comparison,
         &mut printer,
-        outputs.export,
-        outputs.plot,
+        export.as_mut(),
+        plot.as_mut(),
         colors.stdout,
     )?;
     let failure = session.failure.take();
-    if let (Some(mut out), Some(recorded)) = (outputs.report, recorded) {
-        exports::write_report(&mut out, recorded, session)?;
+    if let (Some(out), Some(recorded)) = (report.as_mut(), recorded) {
+        exports::write_report(out, recorded, session)?;
+    }
+    // Every output is complete (also a run that ran out of memory, or
+    // strategies that disagree: the output shows it): each replaces its
+    // target now, and not before.
+    printer.into_inner().commit()?;
+    if let Some(out) = export {
+        out.commit()?;
+    }
+    for out in [trace, plot, report].into_iter().flatten() {
+        out.commit()?;
     }
     agreed?;
     if view.single {

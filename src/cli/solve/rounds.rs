@@ -37,6 +37,11 @@ impl<W: Write> RoundPrinter<W> {
         }
     }
 
+    /// The writer, to finish with.
+    pub(super) fn into_inner(self) -> W {
+        self.out
+    }
+
     /// Flushes, and returns the first write error.
     pub(super) fn finish(&mut self) -> io::Result<()> {
         if self.error.is_none()

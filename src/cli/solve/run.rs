@@ -15,11 +15,12 @@ use std::ops::ControlFlow;
 
 use anyhow::Result;
 
-use super::exports::{OutFile, write_trace};
+use super::exports::write_trace;
 use super::layout::{LayoutRun, LayoutSink, Pictures};
 use super::options::Solve;
 use super::rounds::{RoundLine, RoundPrinter};
 use crate::cli::jobs::{Delivery, Outbox, Pool, run_in_order};
+use crate::cli::outfile::OutFile;
 use crate::cli::progress::{Progress, RunProgress};
 use crate::cli::stack::run_on_stack;
 use crate::engine::{Observer, Phase, Snapshot};
