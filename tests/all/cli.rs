@@ -3,7 +3,9 @@
 use predicates::prelude::*;
 use predicates::str::contains;
 
-use crate::common::{assert_invalid_input, day23, example, inputs_dir};
+use crate::common::{
+    ExampleBytes, assert_invalid_input, day23, example, example_bytes, inputs_dir, table_align,
+};
 
 fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("day23-cli-{}", std::process::id()));
@@ -21,43 +23,63 @@ fn prints_rounds_then_answers_for_the_example() {
         .success();
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines[0], "Round 0 memuse: 368");
-    assert_eq!(lines[1], "Round 1 memuse: 672");
-    assert_eq!(lines[20], "Round 20 memuse: 6448");
+    // The input, then one more set every round: 368, 672, ... 6448 on x86-64,
+    // 352, 648, ... 6272 on aarch64.
+    let ExampleBytes { input, set } = example_bytes();
+    assert_eq!(lines[0], format!("Round 0 memuse: {}", input + set));
+    assert_eq!(lines[1], format!("Round 1 memuse: {}", input + 2 * set));
+    assert_eq!(lines[20], format!("Round 20 memuse: {}", input + 21 * set));
     assert_eq!(&lines[21..], ["Part 1: 110", "Part 2: 20"]);
 }
 
 #[test]
 fn two_buffer_strategies_show_each_buffer() {
+    // x86-64: `Round 1 memuse: 368 (a 64 + b 304)`; aarch64: 352 (a 56 + b 296).
+    let ExampleBytes { input, set } = example_bytes();
+    let one = input + set;
     day23()
         .args(["-i", &example(), "-s", "pingpong"])
         .assert()
         .success()
-        .stdout(contains("Round 1 memuse: 368 (a 64 + b 304)\n"))
-        .stdout(contains("Round 0 memuse: 368 (a 368 + b 0)\n"));
+        .stdout(contains(format!(
+            "Round 1 memuse: {one} (a {input} + b {set})\n"
+        )))
+        .stdout(contains(format!("Round 0 memuse: {one} (a {one} + b 0)\n")));
     day23()
         .args(["-i", &example(), "-s", "tempcopy"])
         .assert()
         .success()
         // temp holds the round's new set until the next round resets it.
-        .stdout(contains("Round 0 memuse: 368 (main 368 + temp 0)\n"))
-        .stdout(contains("Round 5 memuse: 672 (main 368 + temp 304)\n"));
+        .stdout(contains(format!(
+            "Round 0 memuse: {one} (main {one} + temp 0)\n"
+        )))
+        .stdout(contains(format!(
+            "Round 5 memuse: {} (main {one} + temp {set})\n",
+            one + set
+        )));
 }
 
 #[test]
 fn reuse_without_room_for_the_spare_runs_out_in_round_0_with_exit_3() {
     // The example: 56 input bytes, 8 of padding, a 304-byte set (368), and
-    // the spare's 304 more. One byte short of 672 leaves no room for it.
+    // the spare's 304 more (x86-64; on aarch64 no padding and 296-byte sets:
+    // 352, then 296 more). One byte short of both sets leaves no room for it.
+    let ExampleBytes { input, set } = example_bytes();
+    let both = input + 2 * set;
     day23()
-        .args(["-i", &example(), "-s", "reuse", "-b", "671"])
+        .args(["-i", &example(), "-s", "reuse", "-b"])
+        .arg((both - 1).to_string())
         .assert()
         .code(3)
         .stdout("")
-        .stderr(contains(
-            "Error: strategy reuse: buffer 'main' of 671 bytes exhausted in round 0 while allocating the spare elf set: 368 bytes in use, 304 more requested",
-        ));
+        .stderr(contains(format!(
+            "Error: strategy reuse: buffer 'main' of {} bytes exhausted in round 0 while allocating the spare elf set: {} bytes in use, {set} more requested",
+            both - 1,
+            input + set
+        )));
     day23()
-        .args(["-i", &example(), "-s", "reuse", "-b", "672", "-q"])
+        .args(["-i", &example(), "-s", "reuse", "-q", "-b"])
+        .arg(both.to_string())
         .assert()
         .success()
         .stdout("Part 1: 110\nPart 2: 20\n");
@@ -87,14 +109,21 @@ fn reads_standard_input() {
 
 #[test]
 fn out_of_memory_exits_3_keeping_part1_and_naming_the_round() {
+    // One byte short of the input and round 12's 13 sets: 4,015 bytes on
+    // x86-64 (64 + 13 * 304 - 1, with 3,712 in use when it runs out), 3,903
+    // on aarch64 (56 + 13 * 296 - 1, 3,608 in use). Part 1 came in round 10.
+    let ExampleBytes { input, set } = example_bytes();
+    let size = input + 13 * set - 1;
     day23()
-        .args(["-i", &example(), "-s", "leaky", "-b", "4000", "-q"])
+        .args(["-i", &example(), "-s", "leaky", "-q", "-b"])
+        .arg(size.to_string())
         .assert()
         .code(3)
         .stdout("Part 1: 110\n")
-        .stderr(contains(
-            "Error: strategy leaky: buffer 'main' of 4000 bytes exhausted in round 12 while allocating the elf set: 3712 bytes in use, 304 more requested",
-        ))
+        .stderr(contains(format!(
+            "Error: strategy leaky: buffer 'main' of {size} bytes exhausted in round 12 while allocating the elf set: {} bytes in use, {set} more requested",
+            input + 12 * set
+        )))
         .stderr(contains("--strategy pingpong"));
 }
 
@@ -250,21 +279,28 @@ fn trace_matches_the_round_figures() {
         .success();
     let trace = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = trace.lines().collect();
+    // x86-64: sets of 304 bytes, 16-byte aligned, so the first one at 64;
+    // aarch64: 296 bytes, 8-byte aligned, at 56.
+    let ExampleBytes { input, set } = example_bytes();
+    let (align, one) = (table_align(), input + set);
     assert_eq!(
         &lines[..6],
         [
-            "a alloc 56 1 -> offset=0 end_index=56",
-            "a alloc 304 16 -> offset=64 end_index=368",
-            "a free 0 -> end_index=368",
-            "b alloc 304 16 -> offset=0 end_index=304",
-            "a free 1 -> end_index=64",
-            "a alloc 304 16 -> offset=64 end_index=368",
+            "a alloc 56 1 -> offset=0 end_index=56".to_owned(),
+            format!("a alloc {set} {align} -> offset={input} end_index={one}"),
+            format!("a free 0 -> end_index={one}"),
+            format!("b alloc {set} {align} -> offset=0 end_index={set}"),
+            format!("a free 1 -> end_index={input}"),
+            format!("a alloc {set} {align} -> offset={input} end_index={one}"),
         ]
     );
     // Round 0's three events, one alloc and one free per round for 20 rounds,
     // and the last set (a's 12th alloc, round 20's) freed at the end: the last block in `a`.
     assert_eq!(lines.len(), 3 + 2 * 20 + 1);
-    assert_eq!(lines[lines.len() - 1], "a free 11 -> end_index=64");
+    assert_eq!(
+        lines[lines.len() - 1],
+        format!("a free 11 -> end_index={input}")
+    );
 }
 
 #[test]
@@ -376,8 +412,17 @@ fn cells_all_compares_both_representations_under_every_strategy() {
     );
     // The bit grid of 22 elves (at most 13 rows of one word) is smaller than their set.
     assert!(runs[5].2 < runs[1].2, "{runs:?}");
-    // Zig's table of 22 elves has 32 slots (312 bytes), hashbrown's 32 buckets (304).
-    assert_eq!(runs[3].2 - runs[1].2, 8, "{runs:?}");
+    // pingpong's peak is `a`'s input and set plus `b`'s set. Zig's table of 22
+    // elves has 32 slots (312 bytes, 8-byte aligned: the input needs no
+    // padding), on every platform; hashbrown's 32 buckets take 304 bytes,
+    // 16-byte aligned, on x86-64 (672 in all), 296, 8-byte aligned, on
+    // aarch64 (648).
+    let ExampleBytes { input, set } = example_bytes();
+    assert_eq!(
+        (runs[1].2, runs[3].2),
+        ((input + 2 * set) as u64, 56 + 2 * 312),
+        "{runs:?}"
+    );
     day23()
         .args(["-i", &example(), "-s", "pingpong", "-c", "hashset,bitgrid"])
         .assert()

@@ -9,6 +9,7 @@ use day23::engine::{Limits, Observer, Snapshot};
 use day23::grid::Point2D;
 use day23::report::{Answers, RoundStats};
 use day23::session::{NoBuffers, Plan, RunOutcome, Settings};
+use day23::sim::HASHBROWN_GROUP_WIDTH;
 use day23::strategy::StrategyKind;
 
 pub const ALL: [StrategyKind; 5] = StrategyKind::ALL;
@@ -66,6 +67,51 @@ pub fn manifest() -> Vec<Entry> {
 
 pub fn read(file: &str) -> Vec<u8> {
     std::fs::read(inputs_dir().join(file)).unwrap()
+}
+
+/// Bytes of a hashbrown table reserved for `n` 8-byte points: buckets
+/// (a power of two holding n at 7/8 load, at least 4), 8 bytes each, then one
+/// control byte per bucket plus one trailing group, [`HASHBROWN_GROUP_WIDTH`]
+/// bytes: 16 with SSE2 on x86-64, 8 with NEON on aarch64.
+pub fn table_bytes(n: usize) -> usize {
+    let buckets = if n < 15 {
+        let cap = n.max(3);
+        if cap < 4 {
+            4
+        } else if cap < 8 {
+            8
+        } else {
+            16
+        }
+    } else {
+        (n * 8 / 7).next_power_of_two()
+    };
+    8 * buckets + buckets + HASHBROWN_GROUP_WIDTH
+}
+
+/// The alignment of a hashbrown table: its control group's width where that
+/// exceeds the points' own 4 bytes, so 16 on x86-64 and 8 on aarch64.
+pub fn table_align() -> usize {
+    HASHBROWN_GROUP_WIDTH.max(align_of::<Point2D>())
+}
+
+/// The hash set's figures for the larger example (56 input bytes, 22 elves)
+/// on this platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExampleBytes {
+    /// The input's 56 bytes padded to a table's alignment: 64 on x86-64, 56
+    /// on aarch64.
+    pub input: usize,
+    /// One set of the 22 elves: 304 bytes on x86-64, 296 on aarch64.
+    pub set: usize,
+}
+
+/// [`ExampleBytes`] on this platform.
+pub fn example_bytes() -> ExampleBytes {
+    ExampleBytes {
+        input: 56_usize.next_multiple_of(table_align()),
+        set: table_bytes(22),
+    }
 }
 
 /// Everything a run reported.

@@ -9,7 +9,7 @@ use day23::export::csv::HEADER;
 use day23::report::Answers;
 use day23::strategy::StrategyKind;
 
-use crate::common::{ALL, day23, read, record};
+use crate::common::{ALL, ExampleBytes, day23, example_bytes, read, record};
 
 /// Runs `args` (exit 0) and returns standard output.
 fn stdout(args: &[&str]) -> String {
@@ -126,18 +126,29 @@ fn buffer_size_needed_by_a_finished_strategy_is_exactly_enough() {
 
 #[test]
 fn table_summarises_every_strategy() {
-    let out = stdout(&["-i", "inputs/example.txt", "-s", "all", "-b", "4000"]);
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
+    let out = stdout(&[
+        "-i",
+        "inputs/example.txt",
+        "-s",
+        "all",
+        "-b",
+        "4000",
+        "-c",
+        "zigmap",
+    ]);
     insta::assert_snapshot!(out, @r"
     inputs/example.txt: 22 elves; each buffer 4,000 bytes (3.9 KiB)
 
                                                          peak bytes in use    peak  bytes in use  live bytes   growth  buffer size
     strategy  outcome                    part 1  part 2  per buffer          total        at end      at end  B/round       needed
     --------  -------------------------  ------  ------  ------------------  -----  ------------  ----------  -------  -----------
-    leaky     out of memory in round 12     110       -  main 3,712          3,712         3,712         304      304      6,448 *
-    tempcopy  finished, 20 rounds           110      20  main 368, temp 304    672           672         608        0          368
-    pingpong  finished, 20 rounds           110      20  a 368, b 304          672           368         304        0          368
-    reuse     finished, 20 rounds           110      20  main 672              672           672         608        0          672
-    heap      finished, 20 rounds           110      20  heap 608              608           304         304        0            -
+    leaky     out of memory in round 12     110       -  main 3,800          3,800         3,800         312      312      6,608 *
+    tempcopy  finished, 20 rounds           110      20  main 368, temp 312    680           680         624        0          368
+    pingpong  finished, 20 rounds           110      20  a 368, b 312          680           368         312        0          368
+    reuse     finished, 20 rounds           110      20  main 680              680           680         624        0          680
+    heap      finished, 20 rounds           110      20  heap 624              624           312         312        0            -
 
     Part 1: 110
     Part 2: 20
@@ -146,13 +157,17 @@ fn table_summarises_every_strategy() {
     round 0's copy of the input. Buffer size needed: the smallest --buffer-size
     that completes the rounds played.
     * leaky ran out of memory in round 12. Predicted from its growth per round:
-      --buffer-size 6448 (6.3 KiB) lasts the 20 rounds the others played.
+      --buffer-size 6608 (6.5 KiB) lasts the 20 rounds the others played.
     ");
 }
 
 #[test]
 fn json_export_snapshot() {
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
     let out = stdout(&[
+        "-c",
+        "zigmap",
         "-i",
         "inputs/example.txt",
         "-s",
@@ -170,7 +185,11 @@ fn json_export_snapshot() {
 
 #[test]
 fn csv_export_snapshot() {
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
     let out = stdout(&[
+        "-c",
+        "zigmap",
         "-i",
         "inputs/example.txt",
         "-s",
@@ -185,7 +204,18 @@ fn csv_export_snapshot() {
 
 #[test]
 fn json_export_has_the_documented_shape() {
-    let c = json(&["-i", "inputs/example.txt", "-s", "all", "-b", "4000"]);
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
+    let c = json(&[
+        "-i",
+        "inputs/example.txt",
+        "-s",
+        "all",
+        "-b",
+        "4000",
+        "-c",
+        "zigmap",
+    ]);
     assert_eq!(c["input"], "inputs/example.txt");
     assert_eq!(c["elves"], 22);
     assert_eq!(c["buffer_size_bytes"], 4000);
@@ -203,14 +233,15 @@ fn json_export_has_the_documented_shape() {
             "round": 12,
             "buffer": "main",
             "capacity_bytes": 4000,
-            "bytes_in_use": 3712,
-            "requested_bytes": 304,
-            "allocating": "the elf set"
+            "bytes_in_use": 3800,
+            "requested_bytes": 312,
+            "allocating": "the Zig map"
         })
     );
+    assert_eq!(leaky["cells"], "zigmap");
     assert_eq!(leaky["rounds"].as_array().unwrap().len(), 12);
-    assert_eq!(leaky["summary"]["peak_bytes"], 3712);
-    assert_eq!(leaky["summary"]["needed_buffer_size_bytes"], 6448);
+    assert_eq!(leaky["summary"]["peak_bytes"], 3800);
+    assert_eq!(leaky["summary"]["needed_buffer_size_bytes"], 6608);
     let pingpong = &runs[2];
     assert_eq!(
         pingpong["outcome"],
@@ -218,17 +249,19 @@ fn json_export_has_the_documented_shape() {
     );
     assert_eq!(pingpong["rounds"].as_array().unwrap().len(), 21);
     assert_eq!(pingpong["summary"]["buffers"][1]["name"], "b");
-    assert_eq!(pingpong["summary"]["buffers"][1]["peak_bytes"], 304);
+    assert_eq!(pingpong["summary"]["buffers"][1]["peak_bytes"], 312);
     assert_eq!(pingpong["summary"]["growth_bytes_per_round"], 0.0);
     // reuse: the input, the set and the spare in main, from round 0 on.
     let reuse = &runs[3];
-    assert_eq!(reuse["summary"]["buffers"][0]["peak_bytes"], 672);
+    assert_eq!(reuse["summary"]["buffers"][0]["peak_bytes"], 680);
     assert_eq!(reuse["summary"]["growth_bytes_per_round"], 0.0);
-    assert_eq!(runs[4]["summary"]["buffers"][0]["peak_bytes"], 608);
+    assert_eq!(runs[4]["summary"]["buffers"][0]["peak_bytes"], 624);
 }
 
 #[test]
 fn csv_export_has_a_fixed_header_and_one_row_per_strategy_and_round() {
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
     let out = stdout(&[
         "-i",
         "inputs/example.txt",
@@ -238,6 +271,8 @@ fn csv_export_has_a_fixed_header_and_one_row_per_strategy_and_round() {
         "4000",
         "-f",
         "csv",
+        "-c",
+        "zigmap",
     ]);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
     assert_eq!(
@@ -262,8 +297,8 @@ fn csv_export_has_a_fixed_header_and_one_row_per_strategy_and_round() {
     assert_eq!(
         pingpong_1.iter().collect::<Vec<_>>(),
         [
-            "pingpong", "hashset", "1", "11", "368", "304", "672", "a", "64", "0", "368", "b",
-            "304", "304", "304"
+            "pingpong", "zigmap", "1", "11", "368", "312", "680", "a", "56", "0", "368", "b",
+            "312", "312", "312"
         ]
     );
     let heap_0 = rows.iter().find(|r| &r[0] == "heap").unwrap();
@@ -273,13 +308,18 @@ fn csv_export_has_a_fixed_header_and_one_row_per_strategy_and_round() {
 
 #[test]
 fn layout_shows_the_leak_growing_round_by_round() {
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
+    // 6,608 bytes: exactly what the comparison predicts.
     let out = stdout(&[
+        "-c",
+        "zigmap",
         "-i",
         "inputs/example.txt",
         "-s",
         "leaky",
         "-b",
-        "6448",
+        "6608",
         "--layout-every",
         "5",
         "--width",
@@ -288,31 +328,31 @@ fn layout_shows_the_leak_growing_round_by_round() {
     insta::assert_snapshot!(out, @r"
     Layout: i input (dead after parsing)  # live set  x dead set (freed, not reclaimed)  ' padding  . free
     Round 0 memuse: 368
-    main [i##..............................................]   368 / 6,448 B
-    Round 1 memuse: 672
-    Round 2 memuse: 976
-    Round 3 memuse: 1280
-    Round 4 memuse: 1584
-    Round 5 memuse: 1888
-    main [ixxxxxxxxxxx###..................................] 1,888 / 6,448 B
-    Round 6 memuse: 2192
-    Round 7 memuse: 2496
-    Round 8 memuse: 2800
-    Round 9 memuse: 3104
-    Round 10 memuse: 3408
-    main [ixxxxxxxxxxxxxxxxxxxxxxx##.......................] 3,408 / 6,448 B
-    Round 11 memuse: 3712
-    Round 12 memuse: 4016
-    Round 13 memuse: 4320
-    Round 14 memuse: 4624
-    Round 15 memuse: 4928
-    main [ixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx###...........] 4,928 / 6,448 B
-    Round 16 memuse: 5232
-    Round 17 memuse: 5536
-    Round 18 memuse: 5840
-    Round 19 memuse: 6144
-    Round 20 memuse: 6448
-    main [ixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx##] 6,448 / 6,448 B
+    main [i##..............................................]   368 / 6,608 B
+    Round 1 memuse: 680
+    Round 2 memuse: 992
+    Round 3 memuse: 1304
+    Round 4 memuse: 1616
+    Round 5 memuse: 1928
+    main [ixxxxxxxxxxx###..................................] 1,928 / 6,608 B
+    Round 6 memuse: 2240
+    Round 7 memuse: 2552
+    Round 8 memuse: 2864
+    Round 9 memuse: 3176
+    Round 10 memuse: 3488
+    main [ixxxxxxxxxxxxxxxxxxxxxxx##.......................] 3,488 / 6,608 B
+    Round 11 memuse: 3800
+    Round 12 memuse: 4112
+    Round 13 memuse: 4424
+    Round 14 memuse: 4736
+    Round 15 memuse: 5048
+    main [ixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx###...........] 5,048 / 6,608 B
+    Round 16 memuse: 5360
+    Round 17 memuse: 5672
+    Round 18 memuse: 5984
+    Round 19 memuse: 6296
+    Round 20 memuse: 6608
+    main [ixxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx##] 6,608 / 6,608 B
     Part 1: 110
     Part 2: 20
     ");
@@ -320,7 +360,12 @@ fn layout_shows_the_leak_growing_round_by_round() {
 
 #[test]
 fn layout_shows_pingpong_buffers_taking_turns() {
+    // --cells zigmap: Zig's map takes the same bytes on every platform, where
+    // the hash set's follow hashbrown's group width (x86-64's 16, aarch64's 8).
+    // The map is 8-byte aligned, so `a` holds the input unpadded below it.
     let out = stdout(&[
+        "-c",
+        "zigmap",
         "-i",
         "inputs/example.txt",
         "-s",
@@ -338,9 +383,9 @@ fn layout_shows_pingpong_buffers_taking_turns() {
     Round 0 memuse: 368 (a 368 + b 0)
        a [ii############.......................]   368 / 1,000 B
        b [.....................................]     0 / 1,000 B
-    Round 1 memuse: 368 (a 64 + b 304)
-       a [ii'..................................]    64 / 1,000 B
-       b [############.........................]   304 / 1,000 B
+    Round 1 memuse: 368 (a 56 + b 312)
+       a [iii..................................]    56 / 1,000 B
+       b [############.........................]   312 / 1,000 B
     Round 2 memuse: 368 (a 368 + b 0)
        a [ii############.......................]   368 / 1,000 B
        b [.....................................]     0 / 1,000 B
@@ -349,13 +394,19 @@ fn layout_shows_pingpong_buffers_taking_turns() {
 
 #[test]
 fn layout_in_a_comparison_heads_each_strategy_and_says_the_heap_has_none() {
+    // x86-64: `Round 20 memuse: 672 (main 368 + temp 304)`; aarch64: 648 (352 + 296).
+    let ExampleBytes { input, set } = example_bytes();
     day23()
         .args(["-i", "inputs/example.txt", "-s", "tempcopy,heap", "-b", "1000"])
         .args(["--layout-every", "10", "--width", "60"])
         .assert()
         .success()
         .stdout(contains("tempcopy (buffers main and temp of 1,000 bytes):\nLayout: i input"))
-        .stdout(contains("Round 20 memuse: 672 (main 368 + temp 304)\n"))
+        .stdout(contains(format!(
+            "Round 20 memuse: {} (main {} + temp {set})\n",
+            input + 2 * set,
+            input + set
+        )))
         .stdout(contains(
             "heap (the global heap):\nNo layout for heap: it has no buffer, only the global heap.\n\ninputs/example.txt: 22 elves",
         ))
@@ -388,6 +439,8 @@ fn layout_lines_fill_the_width_from_columns() {
 
 #[test]
 fn layout_with_json_to_stdout_is_a_usage_error() {
+    // x86-64: `Round 1 memuse: 368 (a 64 + b 304)`; aarch64: 352 (a 56 + b 296).
+    let ExampleBytes { input, set } = example_bytes();
     day23()
         .args(["-i", "inputs/example.txt", "--layout", "-f", "json"])
         .assert()
@@ -409,13 +462,21 @@ fn layout_with_json_to_stdout_is_a_usage_error() {
         .arg(&path)
         .assert()
         .success()
-        .stdout(contains("Round 1 memuse: 368 (a 64 + b 304)\n"));
+        .stdout(contains(format!(
+            "Round 1 memuse: {} (a {input} + b {set})\n",
+            input + set
+        )));
     let c: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(c["strategies"][0]["rounds"].as_array().unwrap().len(), 2);
 }
 
 #[test]
 fn svg_plot_is_well_formed_with_one_series_per_strategy() {
+    // Leaky's sets: rounds 0 to 11 fit on x86-64 (64 + 12 * 304 = 3,712
+    // bytes), 0 to 12 on aarch64 (56 + 13 * 296 = 3,904).
+    let ExampleBytes { input, set } = example_bytes();
+    let oom = (4000 - input) / set;
+    let leaky_label = format!("leaky: out of memory in round {oom}");
     let path = temp_path("plot.svg");
     day23()
         .args([
@@ -439,7 +500,7 @@ fn svg_plot_is_well_formed_with_one_series_per_strategy() {
     for label in [
         "round",
         "bytes in use, all buffers of a strategy (log scale)",
-        "leaky: out of memory in round 12",
+        leaky_label.as_str(),
         "tempcopy: finished, 20 rounds",
         "pingpong: finished, 20 rounds",
         "heap: finished, 20 rounds",
@@ -448,7 +509,7 @@ fn svg_plot_is_well_formed_with_one_series_per_strategy() {
         assert!(texts.contains(&label), "no text {label:?} in {texts:?}");
     }
     for (name, points) in [
-        ("leaky", 12),
+        ("leaky", oom),
         ("tempcopy", 21),
         ("pingpong", 21),
         ("heap", 21),
@@ -513,11 +574,14 @@ fn svg_plot_draws_a_covered_series_as_a_halo_and_says_so() {
 
 #[test]
 fn a_comparison_where_a_buffer_runs_out_exits_0_but_a_single_run_exits_3() {
+    // Round 12 on x86-64, 13 on aarch64 (see the SVG plot's test).
+    let ExampleBytes { input, set } = example_bytes();
+    let oom = (4000 - input) / set;
     day23()
         .args(["-i", "inputs/example.txt", "-s", "leaky,heap", "-b", "4000"])
         .assert()
         .success()
-        .stdout(contains("out of memory in round 12"))
+        .stdout(contains(format!("out of memory in round {oom}")))
         .stderr("");
     day23()
         .args([
@@ -533,7 +597,7 @@ fn a_comparison_where_a_buffer_runs_out_exits_0_but_a_single_run_exits_3() {
         .assert()
         .code(3)
         .stdout(contains("\"kind\": \"out_of_memory\""))
-        .stderr(contains("exhausted in round 12"));
+        .stderr(contains(format!("exhausted in round {oom}")));
 }
 
 #[test]
@@ -565,8 +629,12 @@ fn output_goes_to_a_file_created_before_the_run() {
         .success()
         .stdout("");
     let text = std::fs::read_to_string(&path).unwrap();
+    // Round 0: 368 bytes on x86-64, 352 on aarch64.
+    let ExampleBytes { input, set } = example_bytes();
     assert!(
-        text.starts_with("Round 0 memuse: 368\n") && text.ends_with("Part 1: 110\nPart 2: 20\n")
+        text.starts_with(&format!("Round 0 memuse: {}\n", input + set))
+            && text.ends_with("Part 1: 110\nPart 2: 20\n"),
+        "{text}"
     );
 }
 

@@ -4,58 +4,56 @@
 use core::mem::MaybeUninit;
 
 use day23::alloc::AllocatorKind;
-use day23::alloc::FixedBufferAllocator;
+use day23::alloc::{Allocator, FixedBufferAllocator, Layout};
 use day23::grid::parse;
 use day23::sim::{HASHBROWN_GROUP_WIDTH, step, try_new_set_in};
 use day23::strategy::StrategyKind;
 
 use day23::cells::CellKind;
 
-use crate::common::{ALL, CELLS, read, record, record_cells};
-
-/// Bytes of a hashbrown table reserved for `n` 8-byte points: buckets
-/// (a power of two holding n at 7/8 load, at least 4), 8 bytes each, then one
-/// control byte per bucket plus one trailing group.
-fn table_bytes(n: usize) -> usize {
-    let buckets = if n < 15 {
-        let cap = n.max(3);
-        if cap < 4 {
-            4
-        } else if cap < 8 {
-            8
-        } else {
-            16
-        }
-    } else {
-        (n * 8 / 7).next_power_of_two()
-    };
-    8 * buckets + buckets + HASHBROWN_GROUP_WIDTH
-}
+use crate::common::{
+    ALL, CELLS, ExampleBytes, example_bytes, read, record, record_cells, table_align, table_bytes,
+};
 
 #[test]
 fn table_formula_matches_the_issue_and_hashbrown() {
     // The figures quoted in the docs: x86-64's (SSE2) and aarch64's (NEON).
-    match HASHBROWN_GROUP_WIDTH {
-        16 => assert_eq!((table_bytes(2500), table_bytes(22)), (36_880, 304)),
-        8 => assert_eq!((table_bytes(2500), table_bytes(22)), (36_872, 296)),
-        _ => {}
+    // A table of 2,500 elves, the alignment, then the example's padded input
+    // and set.
+    let quoted = match HASHBROWN_GROUP_WIDTH {
+        16 => Some((36_880, 16, 64, 304)),
+        8 => Some((36_872, 8, 56, 296)),
+        _ => None,
+    };
+    let ExampleBytes { input, set } = example_bytes();
+    if let Some(quoted) = quoted {
+        assert_eq!((table_bytes(2500), table_align(), input, set), quoted);
     }
     for n in [1, 3, 4, 7, 8, 14, 15, 22, 100, 2500, 11_185] {
         let set = try_new_set_in(n, day23::alloc::Global).unwrap();
         assert_eq!(set.allocation_size(), table_bytes(n), "n = {n}");
+        // Where hashbrown puts the table: its alignment, from the layout it
+        // hands the allocator.
+        let mut buf = vec![MaybeUninit::<u8>::uninit(); 1 << 20];
+        let fba = FixedBufferAllocator::new(&mut buf);
+        fba.allocate(Layout::new::<u8>()).unwrap();
+        let set = try_new_set_in(n, &fba).unwrap();
+        assert_eq!(
+            fba.end_index(),
+            table_align() + table_bytes(n),
+            "n = {n}: one byte, padding to the table's alignment, the table"
+        );
+        drop(set);
     }
 }
 
 #[test]
 fn leaky_grows_by_exactly_one_set_per_round_until_it_runs_out() {
     let input = read("example.txt");
-    let set = table_bytes(22);
+    let ExampleBytes { input: padded, set } = example_bytes();
     let run = record(StrategyKind::Leaky, &input, 4 << 20, None, false);
-    // Round 0: the 56 input bytes, padding to 16, the first set.
-    assert_eq!(
-        run.rounds[0].bytes_in_use,
-        56_usize.next_multiple_of(16) + set
-    );
+    // Round 0: the 56 input bytes, padding to a table's alignment, the first set.
+    assert_eq!(run.rounds[0].bytes_in_use, padded + set);
     for pair in run.rounds.windows(2) {
         assert_eq!(
             pair[1].bytes_in_use - pair[0].bytes_in_use,
@@ -88,7 +86,7 @@ fn the_other_strategies_stay_constant_from_round_1() {
     let heap = record(StrategyKind::Heap, &input, 0, Some(3), false);
     assert!(heap.rounds.iter().all(|r| r.bytes_in_use == table_bytes(n)));
     let temp = record(StrategyKind::TempCopy, &input, 4 << 20, Some(3), false);
-    let main = input.len().next_multiple_of(16) + table_bytes(n);
+    let main = input.len().next_multiple_of(table_align()) + table_bytes(n);
     let figures: Vec<(usize, usize, usize)> = temp
         .rounds
         .iter()
@@ -237,29 +235,33 @@ fn zig_map_figures_are_the_write_ups() {
     );
     let table = day23::cells::zigmap::ZigMap::try_with_room_in(2457, day23::alloc::Global).unwrap();
     assert_eq!((table.capacity(), table.allocation_bytes()), (4096, 36_888));
-    // The hash set's table of the same elves: 8 bytes less, 16-byte aligned.
-    assert_eq!(table_bytes(2457), 36_880);
+    // hashbrown's table of the same elves has the same 4,096 slots of 9
+    // bytes and one control group where Zig has its 24-byte header: 36,880
+    // bytes on x86-64 (a 16-byte group), 36,872 on aarch64 (8 bytes).
+    let set = try_new_set_in(2457, day23::alloc::Global).unwrap();
+    assert_eq!(set.allocation_size(), 36_888 - 24 + HASHBROWN_GROUP_WIDTH);
 }
 
 #[test]
 fn pingpong_buffers_take_turns() {
     let input = read("example.txt");
-    let set = table_bytes(22);
+    let ExampleBytes { input: padded, set } = example_bytes();
     let run = record(StrategyKind::PingPong, &input, 1 << 16, Some(4), false);
     let figures: Vec<(usize, usize)> = run
         .rounds
         .iter()
         .map(|r| (r.buffers[0].bytes_in_use, r.buffers[1].bytes_in_use))
         .collect();
-    // `a` keeps the dead input (56 bytes + 8 of padding) below its sets.
+    // `a` keeps the dead input (56 bytes, and 8 of padding on x86-64) below
+    // its sets.
     assert_eq!(
         figures,
         [
-            (64 + set, 0),
-            (64, set),
-            (64 + set, 0),
-            (64, set),
-            (64 + set, 0)
+            (padded + set, 0),
+            (padded, set),
+            (padded + set, 0),
+            (padded, set),
+            (padded + set, 0)
         ]
     );
 }
@@ -309,9 +311,9 @@ fn round_0_includes_the_input_unless_it_is_kept_on_the_heap() {
 #[test]
 fn out_of_memory_names_the_round_and_keeps_part1() {
     let input = read("example.txt");
-    let set = table_bytes(22);
+    let ExampleBytes { input: padded, set } = example_bytes();
     // Room for round 0 and exactly 12 more sets.
-    let size = 64 + set * 13;
+    let size = padded + set * 13;
     let run = record(StrategyKind::Leaky, &input, size, None, false);
     let err = run.answers.unwrap_err();
     let day23::error::SolveError::OutOfMemory { error, reached } = err else {
