@@ -7,63 +7,25 @@
 //! one whole file. See docs/reliability.md ("Output files").
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
 use predicates::str::contains;
 
-use crate::common::{day23, example, inputs_dir};
+use crate::common::{TempDir, day23, example, inputs_dir};
 
 fn bin() -> &'static Path {
     Path::new(assert_cmd::cargo::cargo_bin!("day23"))
 }
 
-/// A fresh directory for one test's files, removed when dropped.
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("day23-out-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    /// The names in the directory, sorted.
-    fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(&self.0)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    /// Asserts that no temporary file is left.
-    fn assert_no_temporary_file(&self, what: &str) {
-        let names = self.names();
-        assert!(
-            !names.iter().any(|n| n.contains(".day23-")),
-            "{what}: {names:?}"
-        );
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// Asserts that no temporary file is left in `dir`.
+fn assert_no_temporary_file(dir: &TempDir, what: &str) {
+    let names = dir.names();
+    assert!(
+        !names.iter().any(|n| n.contains(".day23-")),
+        "{what}: {names:?}"
+    );
 }
 
 /// The four output flags of a solve.
@@ -84,7 +46,7 @@ fn example_bytes() -> Vec<u8> {
 
 #[test]
 fn an_output_that_is_the_input_by_a_link_or_standard_input_is_refused() {
-    let dir = Dir::new("links");
+    let dir = TempDir::new("links");
     let input = dir.file("in.txt", &example_bytes());
     let hard = dir.path("hard.txt");
     fs::hard_link(&input, &hard).unwrap();
@@ -148,7 +110,7 @@ fn an_output_that_is_the_input_by_a_link_or_standard_input_is_refused() {
 
 #[test]
 fn a_junit_report_that_is_the_manifest_or_an_input_is_refused() {
-    let dir = Dir::new("junit-links");
+    let dir = TempDir::new("junit-links");
     let manifest = dir.file("m.json", MANIFEST);
     let input = dir.file("in.txt", &example_bytes());
     let mut cases = vec![
@@ -200,7 +162,7 @@ fn a_junit_report_that_is_the_manifest_or_an_input_is_refused() {
 
 #[test]
 fn two_outputs_on_one_file_are_a_usage_error_naming_both_flags() {
-    let dir = Dir::new("twice");
+    let dir = TempDir::new("twice");
     let old = dir.file("a.txt", b"old\n");
     fs::hard_link(&old, dir.path("hard.txt")).unwrap();
     fs::create_dir(dir.path("sub")).unwrap();
@@ -274,7 +236,7 @@ fn solve_args(input: &Path, flag: &str, out: &Path) -> Vec<String> {
 
 #[test]
 fn a_bad_input_leaves_every_output_as_it_was_and_a_good_one_replaces_it() {
-    let dir = Dir::new("survive");
+    let dir = TempDir::new("survive");
     let typo = dir.file("typo.txt", TYPO);
     let input = dir.file("in.txt", &example_bytes());
     for flag in FLAGS {
@@ -287,13 +249,13 @@ fn a_bad_input_leaves_every_output_as_it_was_and_a_good_one_replaces_it() {
             .stdout("")
             .stderr(contains("invalid input"));
         assert_eq!(fs::read(&out).unwrap(), old, "{flag}");
-        dir.assert_no_temporary_file(flag);
+        assert_no_temporary_file(&dir, flag);
 
         // No old file: none is left behind either.
         fs::remove_file(&out).unwrap();
         day23().args(solve_args(&typo, flag, &out)).assert().code(1);
         assert!(!out.exists(), "{flag}");
-        dir.assert_no_temporary_file(flag);
+        assert_no_temporary_file(&dir, flag);
 
         fs::write(&out, &old).unwrap();
         day23()
@@ -302,14 +264,14 @@ fn a_bad_input_leaves_every_output_as_it_was_and_a_good_one_replaces_it() {
             .success();
         let new = fs::read(&out).unwrap();
         assert!(new.len() > 20 && new != old, "{flag}");
-        dir.assert_no_temporary_file(flag);
+        assert_no_temporary_file(&dir, flag);
         fs::remove_file(&out).unwrap();
     }
 }
 
 #[test]
 fn a_bad_manifest_leaves_the_junit_report_as_it_was_and_a_good_one_replaces_it() {
-    let dir = Dir::new("junit-survive");
+    let dir = TempDir::new("junit-survive");
     let good = dir.file("m.json", MANIFEST);
     dir.file("in.txt", &example_bytes());
     let missing = dir.file(
@@ -326,7 +288,7 @@ fn a_bad_manifest_leaves_the_junit_report_as_it_was_and_a_good_one_replaces_it()
         .code(1)
         .stderr(contains("nowhere.txt"));
     assert_eq!(fs::read(&junit).unwrap(), old);
-    dir.assert_no_temporary_file("bad manifest");
+    assert_no_temporary_file(&dir, "bad manifest");
     day23()
         .args(["check", "-s", "pingpong", "-c", "bitgrid", "--junit"])
         .arg(&junit)
@@ -338,12 +300,12 @@ fn a_bad_manifest_leaves_the_junit_report_as_it_was_and_a_good_one_replaces_it()
         report.contains("<testcase name=\"pingpong/bitgrid\""),
         "{report}"
     );
-    dir.assert_no_temporary_file("good manifest");
+    assert_no_temporary_file(&dir, "good manifest");
 }
 
 #[test]
 fn a_run_out_of_memory_writes_its_output() {
-    let dir = Dir::new("oom");
+    let dir = TempDir::new("oom");
     let out = dir.file("rounds.txt", b"old\n");
     day23()
         .args([
@@ -365,12 +327,12 @@ fn a_run_out_of_memory_writes_its_output() {
         text.contains("Round 112 memuse: 4173320\nPart 1: 3784\n"),
         "{text}"
     );
-    dir.assert_no_temporary_file("oom");
+    assert_no_temporary_file(&dir, "oom");
 }
 
 #[test]
 fn two_processes_writing_one_output_leave_one_whole_file() {
-    let dir = Dir::new("race");
+    let dir = TempDir::new("race");
     let out = dir.path("out.json");
     let commands: [&[&str]; 2] = [
         &["-i", "inputs/example.txt", "-s", "all", "-f", "json"],
@@ -428,7 +390,7 @@ fn two_processes_writing_one_output_leave_one_whole_file() {
     let last = fs::read(&out).unwrap();
     assert!(expected.contains(&last));
     serde_json::from_slice::<serde_json::Value>(&last).unwrap();
-    dir.assert_no_temporary_file("race");
+    assert_no_temporary_file(&dir, "race");
 }
 
 // ---------------------------------------------------------------------------
@@ -452,7 +414,7 @@ fn run_with_umask(umask: &str, args: &[String]) -> std::process::Output {
 #[cfg(unix)]
 fn a_new_file_gets_the_umasks_mode_and_a_replaced_one_keeps_its_own() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = Dir::new("modes");
+    let dir = TempDir::new("modes");
     let input = dir.file("in.txt", &example_bytes());
     let manifest = dir.file("m.json", MANIFEST);
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
@@ -491,14 +453,14 @@ fn a_new_file_gets_the_umasks_mode_and_a_replaced_one_keeps_its_own() {
         assert!(run.status.success(), "{what}: {run:?}");
         assert_ne!(fs::read(&out).unwrap(), b"old\n", "{what}");
         assert_eq!(mode(&out), 0o604, "{what}");
-        dir.assert_no_temporary_file(&what);
+        assert_no_temporary_file(&dir, &what);
     }
 }
 
 #[test]
 #[cfg(unix)]
 fn devices_and_standard_output_by_name_are_written_in_place() {
-    let dir = Dir::new("devices");
+    let dir = TempDir::new("devices");
     day23()
         .args(["-i", &example(), "-o", "/dev/null", "--trace", "/dev/null"])
         .assert()
@@ -583,7 +545,7 @@ fn start(args: &[String]) -> Running {
 
 /// Waits until `dir` holds a temporary file (the run has started), at most
 /// 30 s.
-fn wait_for_temporary_file(dir: &Dir) {
+fn wait_for_temporary_file(dir: &TempDir) {
     let start = Instant::now();
     while !dir.names().iter().any(|n| n.contains(".day23-")) {
         assert!(
@@ -622,7 +584,7 @@ fn an_interrupted_run_leaves_the_old_files_and_no_temporary_file_within_a_second
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
     for (signal, number, jobs) in [("INT", 2, "1"), ("INT", 2, "2"), ("TERM", 15, "2")] {
-        let dir = Dir::new(&format!("signal-{signal}-{jobs}"));
+        let dir = TempDir::new(&format!("signal-{signal}-{jobs}"));
         let files = ["out.txt", "trace.txt", "plot.svg", "r.html"]
             .map(|name| (dir.file(name, format!("old {name}\n").as_bytes()), name));
         let [(out, _), (trace, _), (plot, _), (report, _)] = &files;
@@ -663,7 +625,7 @@ fn an_interrupted_run_leaves_the_old_files_and_no_temporary_file_within_a_second
         for (path, name) in &files {
             assert_eq!(fs::read_to_string(path).unwrap(), format!("old {name}\n"));
         }
-        dir.assert_no_temporary_file(signal);
+        assert_no_temporary_file(&dir, signal);
     }
 }
 
@@ -673,7 +635,7 @@ fn an_interrupted_run_leaves_the_old_files_and_no_temporary_file_within_a_second
 #[cfg(target_os = "linux")]
 fn an_ignored_sigint_stays_ignored() {
     use std::os::unix::process::ExitStatusExt;
-    let dir = Dir::new("ignored");
+    let dir = TempDir::new("ignored");
     let out = dir.file("out.txt", b"old\n");
     let args = long_run(&["-o", out.to_str().unwrap()], "1");
     // `trap '' INT` ignores SIGINT, and `exec` keeps it ignored.
@@ -693,14 +655,14 @@ fn an_ignored_sigint_stays_ignored() {
     let (status, _) = wait_at_most(&mut run.0, Duration::from_secs(10));
     assert_eq!(status.signal(), Some(15));
     assert_eq!(fs::read(&out).unwrap(), b"old\n");
-    dir.assert_no_temporary_file("ignored");
+    assert_no_temporary_file(&dir, "ignored");
 }
 
 /// SIGKILL cannot be caught: it may leave the temporary file, named after
 /// the target, but never a damaged target.
 #[test]
 fn a_killed_run_leaves_the_target_whole_and_at_most_a_recognisable_temporary_file() {
-    let dir = Dir::new("killed");
+    let dir = TempDir::new("killed");
     let report = dir.file("r.html", b"old report\n");
     let mut run = start(&long_run(&["--report", report.to_str().unwrap()], "1"));
     wait_for_temporary_file(&dir);

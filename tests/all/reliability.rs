@@ -23,51 +23,23 @@ use day23::strategy::StrategyKind;
 use predicates::str::contains;
 
 use crate::common::{
-    ALL, assert_invalid_input, day23, example, example_bytes, inputs_dir, read, table_align,
-    table_bytes,
+    ALL, TempDir, assert_invalid_input, day23, example, example_bytes, inputs_dir, read,
+    table_align, table_bytes,
 };
 
 fn bin() -> &'static Path {
     Path::new(assert_cmd::cargo::cargo_bin!("day23"))
 }
 
-/// A fresh directory for one test's files, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("day23-rel-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.path(name);
-        fs::write(&path, bytes).unwrap();
-        path
-    }
-
-    /// A named pipe, or `None` (with a note) where `mkfifo` is missing.
-    fn fifo(&self, name: &str) -> Option<PathBuf> {
-        let path = self.path(name);
-        match StdCommand::new("mkfifo").arg(&path).status() {
-            Ok(status) if status.success() => Some(path),
-            _ => {
-                eprintln!("note: mkfifo is not available, skipping the named-pipe case");
-                None
-            }
+/// A named pipe in `dir`, or `None` (with a note) where `mkfifo` is missing.
+fn fifo(dir: &TempDir, name: &str) -> Option<PathBuf> {
+    let path = dir.path(name);
+    match StdCommand::new("mkfifo").arg(&path).status() {
+        Ok(status) if status.success() => Some(path),
+        _ => {
+            eprintln!("note: mkfifo is not available, skipping the named-pipe case");
+            None
         }
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }
 
@@ -662,7 +634,7 @@ fn endless_writer(path: PathBuf, bytes: &'static [u8]) {
 #[test]
 fn an_endless_pipe_is_bounded() {
     let dir = TempDir::new("fifo");
-    let Some(garbage) = dir.fifo("garbage") else {
+    let Some(garbage) = fifo(&dir, "garbage") else {
         return;
     };
     endless_writer(garbage.clone(), b"#.x.");
@@ -672,7 +644,7 @@ fn an_endless_pipe_is_bounded() {
         .assert()
         .code(1)
         .stderr(contains("unexpected 'x' at line 1 column 3"));
-    let Some(valid) = dir.fifo("valid") else {
+    let Some(valid) = fifo(&dir, "valid") else {
         return;
     };
     endless_writer(valid.clone(), b"#...............\n");
@@ -694,7 +666,7 @@ fn an_endless_pipe_is_bounded() {
 #[test]
 fn a_slow_pipe_is_judged_as_its_bytes_arrive() {
     let dir = TempDir::new("slow-fifo");
-    let Some(fifo) = dir.fifo("slow") else {
+    let Some(fifo) = fifo(&dir, "slow") else {
         return;
     };
     let trickle = |path: PathBuf, bytes: &'static [u8], hold: mpsc::Receiver<()>| {
