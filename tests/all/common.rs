@@ -114,6 +114,20 @@ pub fn example_bytes() -> ExampleBytes {
     }
 }
 
+/// Whether the tests run under an emulator: `DAY23_TEST_EMULATED` is set, as
+/// CI's aarch64 step sets it (`cargo test` under qemu-user, a few times slower
+/// than native). Tests that would take minutes there run a stated subset and
+/// say so on stderr. x86-64 always runs every check: the variable is refused
+/// there.
+pub fn emulated() -> bool {
+    let set = std::env::var_os("DAY23_TEST_EMULATED").is_some();
+    assert!(
+        !(set && cfg!(target_arch = "x86_64")),
+        "DAY23_TEST_EMULATED is for emulated runs: x86-64 runs every check"
+    );
+    set
+}
+
 /// Everything a run reported.
 #[derive(Debug)]
 pub struct Recorded {
