@@ -5,14 +5,17 @@
 use crate::alloc::ChunkRequest;
 use crate::answers::Answers;
 use crate::grid::ParseError;
+use crate::units::count;
 
-/// A buffer ran out of memory.
+/// A buffer ran out of memory: what happened, and nothing more (what to do
+/// about it is [`crate::session::advise`]'s, which tries it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "strategy {strategy}: buffer '{buffer}' of {capacity} bytes exhausted in round {round} while allocating {what}: {in_use} bytes in use, {requested} more requested{padding}{chunk}{hint}",
+    "strategy {strategy}: buffer '{buffer}' of {capacity} exhausted in round {round} while allocating {what}: {in_use} in use, {requested} more requested{padding}{chunk}",
+    capacity = count(*capacity, "byte"),
+    in_use = count(*in_use, "byte"),
     padding = padding_note(*padding),
-    chunk = chunk_note(chunk.as_ref()),
-    hint = hint(strategy, *capacity, in_use.saturating_add(*padding), *requested, chunk.map_or(*requested, |c| c.smallest))
+    chunk = chunk_note(chunk.as_ref())
 )]
 pub struct OutOfMemory {
     /// The strategy's name.
@@ -51,25 +54,8 @@ fn padding_note(padding: usize) -> String {
     if padding == 0 {
         String::new()
     } else {
-        format!(" after {padding} bytes of alignment padding")
+        format!(" after {} of alignment padding", count(padding, "byte"))
     }
-}
-
-/// The hint after the message; `on_top` is what must fit on top of `in_use`:
-/// `requested`, or under bumpalo the smallest chunk it would take.
-fn hint(strategy: &str, capacity: usize, in_use: usize, requested: usize, on_top: usize) -> String {
-    if strategy == "leaky" {
-        return format!(
-            "; leaky keeps every old set, so each round adds {requested} bytes: try --strategy pingpong, which reclaims them, or a larger --buffer-size"
-        );
-    }
-    let needed = in_use
-        .saturating_add(on_top)
-        .max(capacity.saturating_add(1));
-    format!(
-        "; try --buffer-size {} or larger",
-        crate::units::suggest_size(needed)
-    )
 }
 
 /// Why a run stopped before its answers.

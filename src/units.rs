@@ -20,21 +20,6 @@ pub fn human_bytes(bytes: usize) -> String {
     }
 }
 
-/// The smallest "round" size (a power of two, in a unit `--buffer-size`
-/// accepts) that is at least `bytes`.
-#[must_use]
-pub fn suggest_size(bytes: usize) -> String {
-    let p = bytes.checked_next_power_of_two().unwrap_or(usize::MAX);
-    match p.trailing_zeros() {
-        // Only with 64-bit `usize`: `as u64` keeps the shift in range on 32 bits.
-        40.. => format!("{}TiB", (p as u64) >> 40),
-        30.. => format!("{}GiB", p >> 30),
-        20.. => format!("{}MiB", p >> 20),
-        10.. => format!("{}KiB", p >> 10),
-        _ => format!("{p}"),
-    }
-}
-
 /// `n` with `,` between groups of three digits.
 #[must_use]
 pub fn thousands(n: u64) -> String {
@@ -60,6 +45,15 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// [`count`] with `,` between groups of three digits: `1 round`,
+/// `2,637 rounds`, `4,194,304 bytes`.
+#[must_use]
+pub fn count_grouped(n: usize, noun: &str) -> String {
+    let word = count(n, noun);
+    let (_, noun) = word.split_once(' ').unwrap_or(("", noun));
+    format!("{} {noun}", thousands(n as u64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +64,9 @@ mod tests {
         assert_eq!(count(0, "round"), "0 rounds");
         assert_eq!(count(2, "buffer"), "2 buffers");
         assert_eq!(count(2, "strategy"), "2 strategies");
+        assert_eq!(count_grouped(1, "byte"), "1 byte");
+        assert_eq!(count_grouped(4_194_304, "byte"), "4,194,304 bytes");
+        assert_eq!(count_grouped(2637, "round"), "2,637 rounds");
     }
 
     #[test]
@@ -78,9 +75,6 @@ mod tests {
         assert_eq!(human_bytes(4096), "4 KiB");
         assert_eq!(human_bytes(36_880), "36.0 KiB");
         assert_eq!(human_bytes(4 << 20), "4 MiB");
-        assert_eq!(suggest_size(4_194_305), "8MiB");
-        assert_eq!(suggest_size(1000), "1KiB");
-        assert_eq!(suggest_size(100), "128");
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(123), "123");

@@ -297,6 +297,7 @@ pub struct ManArgs {
 
 /// Options of a solve.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("pictures").args(["layout", "layout_every"]).multiple(true)))]
 pub struct SolveArgs {
     /// The puzzle input: lines of '.' and '#'; '-' reads standard input.
     #[arg(short, long, value_name = "PATH", required = true)]
@@ -380,8 +381,9 @@ pub struct SolveArgs {
     #[arg(long)]
     pub input_on_heap: bool,
 
-    /// Print only the two answer lines (and no progress line).
-    #[arg(short, long)]
+    /// Print only the two answer lines (and no progress line); not with
+    /// --layout, whose pictures it would hide.
+    #[arg(short, long, conflicts_with = "pictures")]
     pub quiet: bool,
 
     /// Write every allocator event of every buffer to PATH, one per line.
@@ -429,9 +431,10 @@ pub struct SolveArgs {
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
     pub layout_every: Option<u32>,
 
-    /// Width of the layout lines in columns, 40 to 1000 (default: $COLUMNS,
-    /// else the terminal's width, else 80).
-    #[arg(long, value_name = "COLS", value_parser = clap::value_parser!(u16).range(40..=1000))]
+    /// Width of the layout lines and legends in columns, 40 to 1000, with
+    /// --layout (default: $COLUMNS, else the terminal's width, else 80; a
+    /// $COLUMNS below 40 gives 40).
+    #[arg(long, value_name = "COLS", requires = "pictures", value_parser = clap::value_parser!(u16).range(40..=1000))]
     pub width: Option<u16>,
 
     /// Plot bytes in use per round, every strategy on one chart, as an SVG
@@ -727,8 +730,15 @@ mod tests {
             Some(5)
         );
         assert!(parse(&["--layout-every", "0"]).is_err());
-        assert!(parse(&["--width", "39"]).is_err());
-        assert_eq!(parse(&["--width", "120"]).unwrap().solve.width, Some(120));
+        assert!(parse(&["--layout", "--width", "39"]).is_err());
+        assert!(
+            parse(&["--width", "120"]).is_err(),
+            "--width without --layout"
+        );
+        assert_eq!(
+            parse(&["--layout", "--width", "120"]).unwrap().solve.width,
+            Some(120)
+        );
         assert_eq!(
             parse(&["-f", "json", "-o", "out.json"])
                 .unwrap()

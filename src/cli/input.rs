@@ -36,7 +36,7 @@ pub fn display_name(path: &Path) -> String {
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     let name = display_name(path);
     let bytes = if path == Path::new("-") {
-        read_checked(io::stdin().lock(), &name, None)?
+        read_checked(stdin()?, &name, None)?
     } else {
         let file = File::open(path).with_context(|| format!("could not open '{name}'"))?;
         let meta = file
@@ -56,6 +56,23 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
         );
     }
     Ok(bytes)
+}
+
+/// Standard input, to read. On Unix it is read as a file, so that a
+/// descriptor open for writing only is the error it is: std's `Stdin` takes
+/// `EBADF` for the end of input, which made it "the input is empty".
+fn stdin() -> Result<impl Read> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = io::stdin()
+            .as_fd()
+            .try_clone_to_owned()
+            .context("could not read '<stdin>': it is closed")?;
+        Ok(File::from(fd))
+    }
+    #[cfg(not(unix))]
+    Ok(io::stdin().lock())
 }
 
 /// The most bytes one `read` call asks for.

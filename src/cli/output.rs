@@ -32,12 +32,13 @@ impl Output {
         matches!(self, Self::Stdout(_))
     }
 
-    /// The output's name in messages.
+    /// What a failed write says: `could not write 'PATH'`, as for every
+    /// file, or `could not write to standard output`.
     #[must_use]
-    pub fn name(&self) -> String {
+    pub fn write_error(&self) -> String {
         match self {
-            Self::Stdout(_) => "standard output".to_owned(),
-            Self::File(file) => format!("'{}'", file.path().display()),
+            Self::Stdout(_) => "could not write to standard output".to_owned(),
+            Self::File(file) => format!("could not write '{}'", file.path().display()),
         }
     }
 
@@ -61,7 +62,7 @@ impl Output {
     pub fn check(&self, result: io::Result<()>) -> Result<()> {
         match result {
             Err(e) if self.is_stdout() && e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(e).with_context(|| format!("could not write to {}", self.name())),
+            Err(e) => Err(e).with_context(|| self.write_error()),
             Ok(()) => Ok(()),
         }
     }

@@ -26,7 +26,7 @@
 
 use crate::alloc::Block;
 use crate::report::BufferLayout;
-use crate::units::thousands;
+use crate::units::{human_bytes, thousands};
 
 /// What each mark means, printed once before the first picture.
 pub const LEGEND: &str = "Layout: i input (dead after parsing)  # live set  x dead set (freed, not reclaimed)  ' padding  . free";
@@ -203,8 +203,12 @@ fn make_room(
 /// `--layout phases`.
 pub const PHASES_LEGEND: &str = "Phases: start (the round begins)  alloc (new set filled, old set still live: the peak)  swap (old set freed; tempcopy: copy, the new set copied back). Bars span the round's peak; the figures are the whole buffer's";
 
-/// One line for one buffer, `width` columns wide (at least the name, the
-/// brackets, the figures and 10 cells):
+/// The fewest cells a bar has while the figures fit in full.
+const MIN_CELLS: usize = 10;
+
+/// One line for one buffer, `width` columns wide: the name, the bar, the
+/// figures in bytes, or in units when the bytes would leave fewer than
+/// [`MIN_CELLS`] cells (the bar keeps at least one cell):
 /// `   a [ii#########.........]    368 / 4,000 B`.
 #[must_use]
 pub fn line(layout: &BufferLayout, width: usize) -> String {
@@ -223,17 +227,26 @@ pub fn labelled_line(label: &str, layout: &BufferLayout, width: usize, span: usi
 }
 
 fn line_after(prefix: String, layout: &BufferLayout, width: usize, span: usize) -> String {
-    let cap = thousands(layout.capacity_bytes as u64);
-    let used = thousands(layout.end_index as u64);
-    let figures = format!(" {used:>w$} / {cap} B", w = cap.len());
     let name = match layout.chunk {
         // bumpalo: the buffer's chunk, `main.0` the oldest.
         Some(i) => format!("{prefix}{:>4}.{i} [", layout.name),
         None => format!("{prefix}{:>4} [", layout.name),
     };
-    let cells = width
-        .saturating_sub(name.chars().count() + 1 + figures.len())
-        .max(10);
+    let fixed = name.chars().count() + 1;
+    let cap = thousands(layout.capacity_bytes as u64);
+    let used = thousands(layout.end_index as u64);
+    let mut figures = format!(" {used:>w$} / {cap} B", w = cap.len());
+    if fixed + figures.len() + MIN_CELLS > width {
+        // Too narrow for the bytes in full: the same figures in units, the
+        // used bytes in the widest a unit takes (`1023.9 KiB`), so that every
+        // line of the buffer has as many cells.
+        let (used, cap) = (
+            human_bytes(layout.end_index),
+            human_bytes(layout.capacity_bytes),
+        );
+        figures = format!(" {used:>10} / {cap}");
+    }
+    let cells = width.saturating_sub(fixed + figures.len()).max(1);
     let bar = if span >= layout.capacity_bytes {
         bar(layout, cells)
     } else {

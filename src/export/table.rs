@@ -14,7 +14,7 @@ use anstyle::Style;
 use super::Exporter;
 use crate::color;
 use crate::report::{Comparison, Outcome, RunReport};
-use crate::units::{human_bytes, thousands};
+use crate::units::{count_grouped, human_bytes, thousands};
 
 /// The text table.
 #[derive(Debug, Clone, Copy, Default)]
@@ -114,11 +114,7 @@ impl Table {
 /// `1 round`, `969 rounds`, `2,637 rounds`.
 #[must_use]
 pub fn rounds_text(n: usize) -> String {
-    if n == 1 {
-        "1 round".to_owned()
-    } else {
-        format!("{} rounds", thousands(n as u64))
-    }
+    count_grouped(n, "round")
 }
 
 /// How a run ended, in a few words.
@@ -203,9 +199,9 @@ pub fn summary_table(comparison: &Comparison) -> Table {
 /// `4,000 bytes`, with the binary unit when it reads better (`4,194,304 bytes (4 MiB)`).
 fn size(n: usize) -> String {
     if n >= 1024 {
-        format!("{} bytes ({})", bytes(n), human_bytes(n))
+        format!("{} ({})", count_grouped(n, "byte"), human_bytes(n))
     } else {
-        format!("{} bytes", bytes(n))
+        count_grouped(n, "byte")
     }
 }
 

@@ -36,6 +36,17 @@ pub enum ParseError {
         /// The character found.
         found: char,
     },
+    /// A carriage return not followed by a line feed: classic Mac OS line
+    /// endings, which the puzzle never has.
+    #[error(
+        "a carriage return alone at line {line} column {column}: expected a line ending '\\n' or '\\r\\n' (for classic Mac OS line endings, convert them: tr '\\r' '\\n')"
+    )]
+    LoneCarriageReturn {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+    },
     /// Bytes that are not UTF-8.
     #[error("invalid UTF-8 at line {line} column {column}: expected '.', '#' or a line ending")]
     InvalidUtf8 {
@@ -155,6 +166,12 @@ fn validate(body: &[u8]) -> Result<usize, ParseError> {
                 line_start = i + 1;
             }
             b'\r' if body.get(i + 1) == Some(&b'\n') => {}
+            b'\r' => {
+                return Err(ParseError::LoneCarriageReturn {
+                    line,
+                    column: i - line_start + 1,
+                });
+            }
             _ => return Err(unexpected(body, line, line_start, i)),
         }
         i += 1;
@@ -372,11 +389,7 @@ mod tests {
         );
         assert_eq!(
             err(b"#\r.\n"),
-            ParseError::UnexpectedChar {
-                line: 1,
-                column: 2,
-                found: '\r'
-            }
+            ParseError::LoneCarriageReturn { line: 1, column: 2 }
         );
         assert_eq!(
             err(b"# \n"),

@@ -18,6 +18,7 @@
 //! Where the runs go (one after another, or several at once) is the front
 //! end's choice; the results are the same either way.
 
+mod advice;
 pub mod record;
 mod run;
 
@@ -29,6 +30,7 @@ use crate::engine::Limits;
 use crate::export::Format;
 use crate::strategy::StrategyKind;
 
+pub use self::advice::{ADVICE_ELVES, Advice, SizeAdvice, advise};
 pub use self::run::{NoBuffers, Recording, Results, RunError, RunOutcome, Session, run_in};
 
 /// `--buffer-size` when none is given.

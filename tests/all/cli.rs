@@ -124,7 +124,9 @@ fn out_of_memory_exits_3_keeping_part1_and_naming_the_round() {
             "Error: strategy leaky: buffer 'main' of {size} bytes exhausted in round 12 while allocating the elf set: {} bytes in use, {set} more requested",
             input + 12 * set
         )))
-        .stderr(contains("--strategy pingpong"));
+        .stderr(contains(
+            "; --strategy tempcopy, pingpong or reuse completes with this --buffer-size",
+        ));
 }
 
 #[test]
@@ -137,12 +139,54 @@ fn out_of_memory_in_round_0_names_the_input() {
         .stderr(contains(
             "exhausted in round 0 while allocating the input: 0 bytes in use, 56 more requested",
         ))
-        .stderr(contains("try --buffer-size 64 or larger"));
+        .stderr(contains(format!(
+            "the smallest --buffer-size with which it completes is {}",
+            example_bytes().input + example_bytes().set
+        )));
+}
+
+/// A count of one is singular wherever a message counts bytes.
+#[test]
+fn one_byte_is_singular() {
+    day23()
+        .args(["-i", &example(), "-b", "1"])
+        .assert()
+        .code(3)
+        .stderr(contains("buffer 'a' of 1 byte exhausted"));
+    day23()
+        .args([
+            "-i",
+            &example(),
+            "-s",
+            "leaky,heap",
+            "-b",
+            "1",
+            "--layout",
+            "--max-rounds",
+            "1",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("leaky (buffer main of 1 byte):"));
+    day23()
+        .args([
+            "check",
+            "inputs/quick.json",
+            "-b",
+            "1",
+            "-s",
+            "pingpong",
+            "-c",
+            "hashset",
+        ])
+        .assert()
+        .stdout(contains("each buffer 1 byte, "))
+        .stdout(contains("(buffer 'a' of 1 byte)"));
 }
 
 #[test]
 fn bad_inputs_exit_1_with_path_line_and_column() {
-    let cases: [(&str, &[u8], &str); 6] = [
+    let cases: [(&str, &[u8], &str); 7] = [
         ("empty.txt", b"", "the input is empty"),
         ("no-elves.txt", b"...\n...\n", "the input has no elves"),
         (
@@ -159,12 +203,41 @@ fn bad_inputs_exit_1_with_path_line_and_column() {
         (
             "lone-cr.txt",
             b"#\r#\n",
-            "unexpected '\\r' at line 1 column 2",
+            "a carriage return alone at line 1 column 2: expected a line ending '\\n' or '\\r\\n'",
+        ),
+        // Classic Mac OS line endings, on line 2 after a proper one.
+        (
+            "mac.txt",
+            b"#.\n.#\r#.\r",
+            "a carriage return alone at line 2 column 3",
         ),
     ];
     for (name, bytes, message) in cases {
         assert_invalid_input(&temp_file(name, bytes), message);
     }
+}
+
+/// Standard input open for writing only is an error reading it, not an
+/// empty input (std's `Stdin` reads `EBADF` as the end of input).
+#[test]
+#[cfg_attr(
+    not(unix),
+    ignore = "standard input is read through std's Stdin off Unix"
+)]
+fn a_write_only_standard_input_is_a_read_error() {
+    let dir = crate::common::TempDir::new("write-only-stdin");
+    let path = dir.file("w.txt", b"");
+    let stdin = std::fs::File::options().write(true).open(&path).unwrap();
+    let out = std::process::Command::new(crate::common::bin())
+        .args(["-i", "-", "-q"])
+        .stdin(stdin)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(stderr.contains("could not read '<stdin>'"), "{stderr}");
+    assert!(!stderr.contains("empty"), "{stderr}");
 }
 
 #[test]

@@ -193,10 +193,15 @@ pub fn record_cells(
     }
 }
 
+/// The binary's path, for tests that spawn it with `std::process`.
+pub fn bin() -> &'static Path {
+    Path::new(assert_cmd::cargo::cargo_bin!("day23"))
+}
+
 /// The binary, run from the crate's root (so `inputs/example.txt` is the
 /// input's name in every output), with no `COLUMNS` from the environment.
 pub fn day23() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("day23"));
+    let mut cmd = assert_cmd::Command::new(bin());
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("COLUMNS");
     cmd

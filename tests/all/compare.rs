@@ -326,7 +326,8 @@ fn layout_shows_the_leak_growing_round_by_round() {
         "72",
     ]);
     insta::assert_snapshot!(out, @r"
-    Layout: i input (dead after parsing)  # live set  x dead set (freed, not reclaimed)  ' padding  . free
+    Layout: i input (dead after parsing)  # live set  x dead set (freed, not
+            reclaimed)  ' padding  . free
     Round 0 memuse: 368
     main [i##..............................................]   368 / 6,608 B
     Round 1 memuse: 680
@@ -379,7 +380,8 @@ fn layout_shows_pingpong_buffers_taking_turns() {
         "60",
     ]);
     insta::assert_snapshot!(out, @r"
-    Layout: i input (dead after parsing)  # live set  x dead set (freed, not reclaimed)  ' padding  . free
+    Layout: i input (dead after parsing)  # live set  x dead set
+            (freed, not reclaimed)  ' padding  . free
     Round 0 memuse: 368 (a 368 + b 0)
        a [ii############.......................]   368 / 1,000 B
        b [.....................................]     0 / 1,000 B
@@ -435,6 +437,100 @@ fn layout_lines_fill_the_width_from_columns() {
     let bars: Vec<&str> = out.lines().filter(|l| l.starts_with("main [")).collect();
     assert_eq!(bars.len(), 2);
     assert!(bars.iter().all(|l| l.chars().count() == 100), "{bars:?}");
+}
+
+/// The text of a layout run of the example, one round, with `extra` flags
+/// and `COLUMNS` as given.
+fn layout_text(extra: &[&str], columns: Option<&str>) -> String {
+    let mut cmd = day23();
+    cmd.args(["-i", "inputs/example.txt", "--max-rounds", "1"])
+        .args(extra);
+    if let Some(columns) = columns {
+        cmd.env("COLUMNS", columns);
+    }
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+/// Bars are exactly the width; the legends wrap within it.
+fn assert_fits(text: &str, width: usize, what: &str) {
+    let bars: Vec<&str> = text.lines().filter(|l| l.contains(" [")).collect();
+    assert!(!bars.is_empty(), "{what}: no bars in\n{text}");
+    for bar in bars {
+        assert_eq!(bar.chars().count(), width, "{what}: {bar:?}");
+    }
+    // The round lines are the write-up's, whatever the width.
+    for line in text.lines().filter(|l| !l.starts_with("Round ")) {
+        assert!(
+            line.chars().count() <= width,
+            "{what}: {line:?} is wider than {width}"
+        );
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        words.windows(3).any(|w| w == ["padding", ".", "free"]),
+        "{what}: the legend lost its end"
+    );
+}
+
+#[test]
+fn layout_bars_are_exactly_the_width_and_legends_wrap_within_it() {
+    for width in ["40", "41", "57", "80", "137"] {
+        for extra in [
+            &["--layout"][..],
+            &["--layout", "phases"],
+            &["--layout", "-s", "tempcopy", "-b", "1GiB"],
+            &[
+                "--layout",
+                "phases",
+                "--allocator",
+                "bumpalo",
+                "-s",
+                "leaky",
+            ],
+        ] {
+            let mut flags = extra.to_vec();
+            flags.extend(["--width", width]);
+            let text = layout_text(&flags, None);
+            assert_fits(&text, width.parse().unwrap(), &format!("{flags:?}"));
+        }
+    }
+    // $COLUMNS below the narrowest picture gives it, and above, its own width.
+    for (columns, width) in [("10", 40), ("30", 40), ("100", 100)] {
+        let text = layout_text(&["--layout", "phases"], Some(columns));
+        assert_fits(&text, width, &format!("COLUMNS={columns}"));
+    }
+}
+
+#[test]
+fn width_without_layout_and_quiet_with_layout_are_usage_errors() {
+    day23()
+        .args(["-i", "inputs/example.txt", "--width", "60"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("--layout"));
+    for layout in [&["--layout"][..], &["--layout-every", "5"]] {
+        day23()
+            .args(["-i", "inputs/example.txt", "-q"])
+            .args(layout)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains("'--quiet' cannot be used with"));
+    }
+    day23()
+        .args([
+            "-i",
+            "inputs/example.txt",
+            "--layout-every",
+            "5",
+            "--width",
+            "60",
+            "-s",
+            "leaky",
+        ])
+        .assert()
+        .success();
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Integration tests: one crate (`tests/all`) to keep link time down on 2-core CI.
 #![cfg(not(miri))]
 
+mod advice;
 mod answers;
 mod bumpalo;
 mod check;

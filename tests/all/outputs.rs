@@ -13,11 +13,7 @@ use std::time::{Duration, Instant};
 
 use predicates::str::contains;
 
-use crate::common::{TempDir, day23, example, inputs_dir};
-
-fn bin() -> &'static Path {
-    Path::new(assert_cmd::cargo::cargo_bin!("day23"))
-}
+use crate::common::{TempDir, bin, day23, example, inputs_dir};
 
 /// Asserts that no temporary file is left in `dir`.
 fn assert_no_temporary_file(dir: &TempDir, what: &str) {

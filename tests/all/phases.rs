@@ -33,8 +33,11 @@ fn phases_draw_leakys_new_set_above_the_old_one_that_never_comes_back() {
         "3",
     ]);
     insta::assert_snapshot!(out, @r"
-    Layout: i input (dead after parsing)  # live set  x dead set (freed, not reclaimed)  ' padding  . free
-    Phases: start (the round begins)  alloc (new set filled, old set still live: the peak)  swap (old set freed; tempcopy: copy, the new set copied back). Bars span the round's peak; the figures are the whole buffer's
+    Layout: i input (dead after parsing)  # live set  x dead set (freed, not
+            reclaimed)  ' padding  . free
+    Phases: start (the round begins)  alloc (new set filled, old set still live: the
+            peak)  swap (old set freed; tempcopy: copy, the new set copied back).
+            Bars span the round's peak; the figures are the whole buffer's
     Round 0 memuse: 368
           main [iiiiiii####################################]       368 / 4,194,304 B
     Round 1 memuse: 680

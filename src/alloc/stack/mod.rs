@@ -153,6 +153,19 @@ pub fn stack_class_bytes(total: usize) -> Option<usize> {
     CLASSES.iter().copied().find(|&c| c >= total)
 }
 
+/// The most bytes of buffers in total this machine can provide now: the
+/// largest stack frame within the memory available.
+#[must_use]
+pub fn max_buffers_bytes() -> usize {
+    let available = mem_available();
+    CLASSES
+        .iter()
+        .copied()
+        .rev()
+        .find(|&c| available.is_none_or(|a| c <= a))
+        .unwrap_or(0)
+}
+
 /// Runs `f` on a new thread with one stack-resident buffer per entry of
 /// `sizes`, each exactly that many bytes long and 64-byte aligned.
 ///

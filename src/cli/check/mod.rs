@@ -47,7 +47,7 @@ use crate::engine::{Limits, PART1_ROUNDS};
 use crate::error::OutOfMemory;
 use crate::session::{Plan, Run, Settings};
 use crate::strategy::StrategyKind;
-use crate::units::{count, thousands};
+use crate::units::{count, count_grouped, thousands};
 
 /// One run of the check: an input under a strategy with a cell kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,10 +193,10 @@ impl RunCheck {
         if let Some(oom) = &self.out_of_memory {
             let _ = write!(
                 text,
-                "; out of memory in round {} (buffer '{}' of {} bytes)",
+                "; out of memory in round {} (buffer '{}' of {})",
                 thousands(oom.round as u64),
                 oom.buffer,
-                thousands(oom.capacity as u64)
+                count_grouped(oom.capacity, "byte")
             );
         }
         text
@@ -293,14 +293,14 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         format!(" on {}", names.join(" and "))
     };
     out.line(&format!(
-        "day23 check {}: {} x {} x {}{} = {}, each buffer {} bytes, {} at a time",
+        "day23 check {}: {} x {} x {}{} = {}, each buffer {}, {} at a time",
         manifest.path.display(),
         count(manifest.entries.len(), "input"),
         count(strategies.len(), "strategy"),
         count(cells.len(), "cell kind"),
         allocators_note,
         count(jobs.len(), "run"),
-        thousands(args.buffer_size as u64),
+        count_grouped(args.buffer_size, "byte"),
         threads
     ));
     let widths = Widths {

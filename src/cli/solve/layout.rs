@@ -35,7 +35,8 @@ impl LayoutOptions {
     }
 }
 
-/// The layout's width: `--width`, else `$COLUMNS`, else the terminal's, else 80.
+/// The layout's width: `--width`, else `$COLUMNS`, else the terminal's, else
+/// 80; from 40 (the narrowest picture) to 1000 columns.
 pub(super) fn layout_width(flag: Option<u16>) -> usize {
     if let Some(width) = flag {
         return usize::from(width);
@@ -43,11 +44,21 @@ pub(super) fn layout_width(flag: Option<u16>) -> usize {
     let columns = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&c| c >= 20);
+        .filter(|&c| c > 0);
     columns
         .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
         .unwrap_or(80)
         .clamp(40, 1000)
+}
+
+/// `legend` (`Layout: ...`) in lines of at most `width` columns, each line
+/// after the first indented past its heading.
+fn wrap_legend(legend: &str, width: usize) -> Vec<std::borrow::Cow<'_, str>> {
+    let indent = " ".repeat(legend.find(": ").map_or(0, |i| i + 2));
+    textwrap::wrap(
+        legend,
+        textwrap::Options::new(width).subsequent_indent(&indent),
+    )
 }
 
 /// Where a run's pictures go: its lines, and the place of the legend.
@@ -84,9 +95,14 @@ impl LayoutSink {
     pub(super) fn legend<W: Write>(&mut self, printer: &mut RoundPrinter<W>) {
         if !self.legend_printed {
             self.legend_printed = true;
-            printer.write_line(format_args!("{}", layout::LEGEND));
+            let mut legends = vec![layout::LEGEND];
             if self.options.mode == LayoutMode::Phases {
-                printer.write_line(format_args!("{}", layout::PHASES_LEGEND));
+                legends.push(layout::PHASES_LEGEND);
+            }
+            for legend in legends {
+                for line in wrap_legend(legend, self.options.width) {
+                    printer.write_line(format_args!("{line}"));
+                }
             }
         }
     }

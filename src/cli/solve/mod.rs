@@ -41,6 +41,7 @@ use crate::cli::eprint_line;
 use crate::cli::input::read_input;
 use crate::cli::progress::Progress;
 use crate::color::Colors;
+use crate::session::advise;
 use crate::session::record::ReportSink;
 
 /// Solves as `args` say.
@@ -116,7 +117,9 @@ pub fn run(args: &SolveArgs, colors: Colors) -> Result<ExitCode> {
     agreed?;
     if view.single {
         if let Some(error) = failure {
-            eprint_line(format_args!("{}: {error}", colors.error_label()));
+            let limit = crate::alloc::stack::max_buffers_bytes();
+            let advice = advise(&solve.plan, &solve.plan.runs[0], &input, &error, limit);
+            eprint_line(format_args!("{}: {error}; {advice}", colors.error_label()));
             return Ok(ExitCode::OutOfMemory);
         }
         if answers.part1.is_none() || answers.part2.is_none() {

@@ -28,17 +28,17 @@ use crate::report::{Outcome, RoundStats};
 use crate::session::record::ReportSink;
 use crate::session::{Plan, Recording, Results, Run, RunOutcome, Session};
 use crate::strategy::StrategyKind;
-use crate::units::thousands;
+use crate::units::count_grouped;
 
 /// `leaky (buffer main of 4,000 bytes)`, above a run's layouts.
 fn heading(run: &Run, buffer_size: usize) -> String {
     match run.strategy {
         StrategyKind::Heap => format!("{} ({})", run.label, run.strategy.buffers_in_words()),
         kind => format!(
-            "{} ({} of {} bytes)",
+            "{} ({} of {})",
             run.label,
             kind.buffers_in_words(),
-            thousands(buffer_size as u64)
+            count_grouped(buffer_size, "byte")
         ),
     }
 }
