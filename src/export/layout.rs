@@ -208,7 +208,7 @@ const MIN_CELLS: usize = 10;
 
 /// One line for one buffer, `width` columns wide: the name, the bar, the
 /// figures in bytes, or in units when the bytes would leave fewer than
-/// [`MIN_CELLS`] cells (the bar keeps at least one cell):
+/// 10 cells (the bar keeps at least one cell):
 /// `   a [ii#########.........]    368 / 4,000 B`.
 #[must_use]
 pub fn line(layout: &BufferLayout, width: usize) -> String {
