@@ -46,11 +46,7 @@ fn every_path_help_names_exists() {
         let help = String::from_utf8(out.get_output().stdout.clone()).unwrap();
         named.extend(paths_in(&help));
     }
-    for must in [
-        "docs/guide.md",
-        "inputs/manifest.json",
-        "README.md",
-    ] {
+    for must in ["docs/guide.md", "inputs/manifest.json", "README.md"] {
         assert!(
             named.contains(must),
             "--help no longer names {must}: {named:?}"

@@ -261,12 +261,19 @@ fn each_platforms_blocks_go_to_that_platform_only() {
     let text = "a\n```console\n$ day23 -q\n```\n```console x86_64\n$ day23 -x\nX\n```\n\
                 ```console aarch64\n$ day23 -a\n```\n```sh\nls\n```\n";
     let x86 = this_platforms_blocks(text, "x86_64").unwrap();
-    assert_eq!(x86.lines().count(), text.lines().count(), "line numbers kept");
+    assert_eq!(
+        x86.lines().count(),
+        text.lines().count(),
+        "line numbers kept"
+    );
     assert!(x86.contains("```console\n$ day23 -x\nX\n```"), "{x86:?}");
     assert!(!x86.contains("-q") && !x86.contains("-a") && !x86.contains("ls"));
     let arm = this_platforms_blocks(text, "aarch64").unwrap();
     assert!(arm.contains("$ day23 -a") && !arm.contains("-x"));
-    assert_eq!(this_platforms_blocks("```console\n$ day23\n```\n", "x86_64"), None);
+    assert_eq!(
+        this_platforms_blocks("```console\n$ day23\n```\n", "x86_64"),
+        None
+    );
     assert_eq!(console_arch("```console"), Some(None));
     assert_eq!(console_arch("```console,ignore"), Some(None));
     assert_eq!(console_arch("```console aarch64"), Some(Some("aarch64")));
