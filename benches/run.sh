@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# benches/run.sh: every timing target of issue 13 in one command.
+# benches/run.sh: every timing target of day23 in one command.
 #
 #   bash benches/run.sh                  every block, full run counts
 #   bash benches/run.sh --quick          fewer runs (a smoke test, ~3 min)
@@ -22,7 +22,7 @@
 #   regress  no regressions: hash set pingpong on 70x70 -q (about 84 ms
 #            historically), per-round lines against -q (<= 5% over), and peak
 #            RSS from /usr/bin/time (<= both buffers + 4 MiB)
-# Issue 22's blocks:
+#
 #   zigmap   --cells zigmap against --cells hashset on the two 70x70 inputs
 #            (target: median <= 1.3x)
 #   fixed    the fixed cost of a run: `-i inputs/example.txt -c bitgrid -q`
@@ -32,16 +32,16 @@
 #            copies (below), and day23 as linked too, for comparison
 #   check    `day23 check` with no arguments, the default manifest (target:
 #            median < 60 s)
-#   main     the bit grid on the two 70x70 inputs against main's binary,
-#            built by this script from git (MAIN_REF, default the commit
-#            issue 22 started from) in a temporary worktree, or given as
-#            MAIN_DAY23=path (target: median <= 0.75x main's); both timed
-#            as installed copies (below)
+#   main     the bit grid on the two 70x70 inputs against another
+#            revision's binary, built by this script from git (MAIN_REF,
+#            default main) in a temporary worktree, or given as
+#            MAIN_DAY23=path (target: median <= 0.75x of the revision it is
+#            meant to beat); both timed as installed copies (below)
 #
 # Installed copies: a binary the linker has just written sits in the page
 # cache in 4 KiB pieces, and a run of day23 then takes about 11 more page
 # faults (0.1 ms) than the same bytes copied with `cp`, as `cargo install`
-# copies them (docs/performance.md, issue 22). The fixed and main blocks time
+# copies them (docs/performance.md). The fixed and main blocks time
 # copies in target/bench/installed/, every binary copied the same way.
 #
 # Every comparison is ONE hyperfine run (-N, no shell), so its commands share
@@ -252,7 +252,7 @@ if want regress; then
   done
 fi
 
-# --- 6. issue 22: the Zig map against the hash set ----------------------------
+# --- 6. the Zig map against the hash set -------------------------------------
 if want zigmap; then
   for g in "$G1" "$G2"; do
     stem=$(basename "$g" .txt)
@@ -265,7 +265,7 @@ if want zigmap; then
   done
 fi
 
-# --- 7. issue 22: the fixed cost of a run against a hello world ---------------
+# --- 7. the fixed cost of a run against a hello world ------------------------
 if want fixed; then
   HELLO="$OUT/hello"
   mkdir -p "$HELLO/src"
@@ -288,16 +288,16 @@ if want fixed; then
     "bitgrid example -q, as linked" "$DAY23 -i inputs/example.txt -c bitgrid -q"
 fi
 
-# --- 8. issue 22: day23 check with no arguments -------------------------------
+# --- 8. day23 check with no arguments ----------------------------------------
 if want check; then
   "$DAY23" check >/dev/null || { echo "day23 check failed" >&2; exit 1; }
   bench check default -m "$((quick ? 1 : 3))" -M "$((quick ? 1 : 5))" -w 0 -- \
     "day23 check" "$DAY23 check"
 fi
 
-# --- 9. issue 22: the bit grid against main's --------------------------------
+# --- 9. the bit grid against another revision's ------------------------------
 if want main; then
-  MAIN_REF=${MAIN_REF:-c78688753646aa45019189cd4de1cef157e4a268}
+  MAIN_REF=${MAIN_REF:-main}
   if [[ -z ${MAIN_DAY23:-} ]]; then
     MAIN_TREE=$(mktemp -d)/day23-main
     echo

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The playground's speed and size (a benchmark, not a test): builds the
 # release binary and the page, then benches/web.mjs measures both in the
-# same run and prints min / median / max and the load. See docs/playground.md.
+# same run and prints min / median / max and the load. See docs/performance.md.
 #
 #   bash benches/web.sh [RUNS]     (default 7; needs chromium and tests/browser's npm packages)
 set -euo pipefail

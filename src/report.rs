@@ -3,7 +3,7 @@
 //! Plain `serde` data: what each round did to each buffer, and how the run
 //! ended. Units are in the field names. A [`Comparison`] holds one
 //! [`RunReport`] per strategy; the table, JSON, CSV and SVG outputs
-//! ([`crate::export`]) are all drawn from it, and `docs/compare.md` documents
+//! ([`crate::export`]) are all drawn from it, and `docs/guide.md` documents
 //! its JSON form.
 //!
 //! The summary's figures come from the rounds alone:

@@ -15,7 +15,7 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # Two dependencies are built from patched copies, so that the page's figures
-# are the CLI's on x86-64 (docs/playground.md, "The hash set's bytes" and
+# are the CLI's on x86-64 (docs/design.md, "The hash set's bytes" and
 # "bumpalo's chunks"):
 # - hashbrown with a 16-wide WebAssembly SIMD group (web/hashbrown/simd128.patch),
 #   so that hash-set tables have the x86-64 layout; test it with

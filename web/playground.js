@@ -67,7 +67,7 @@
     };
   }
 
-  // The documented API (docs/playground.md): the object `day23 --format
+  // The documented API (docs/guide.md): the object `day23 --format
   // json` prints, or the CLI's error; the same with the viewer's data and
   // the out-of-memory message; the tour's allocator calls on the real
   // allocator.

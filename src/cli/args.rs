@@ -144,7 +144,7 @@ Exit codes: 0 success, 1 bad input or I/O error (or strategies that disagree on 
 A comparison of several strategies exits 0 when a buffer runs out: the comparison itself \
 succeeded, and its output shows where.
 
-More: README.md and docs/ (docs/compare.md for comparisons and exports, docs/check.md for check).";
+More: README.md and docs/ (docs/guide.md for comparisons, exports and check).";
 
 /// When to colour the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -396,7 +396,7 @@ pub struct SolveArgs {
     ///
     /// text: for one strategy the `Round i memuse` lines, for several a
     /// summary table; json and csv: every strategy's figures, round by round
-    /// (see docs/compare.md).
+    /// (see docs/guide.md).
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 

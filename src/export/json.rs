@@ -2,7 +2,7 @@
 //!
 //! `serde_json::to_vec_pretty` of [`Comparison`] plus a trailing newline. The
 //! top level is an object, so fields can be added later without breaking
-//! readers. The schema is documented in `docs/compare.md`.
+//! readers. The schema is documented in `docs/guide.md` (Exports).
 
 use anyhow::Result;
 

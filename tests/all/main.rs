@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod compare;
 mod conventions;
+mod docs;
 mod jobs;
 mod memory;
 mod outputs;

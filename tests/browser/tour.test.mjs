@@ -7,13 +7,13 @@
 //
 // Environment: CHROMIUM (default /usr/bin/chromium); DAY23_SCREENSHOTS=DIR
 // writes the tour's screenshots there (docs/tour-*.png); DAY23_TIMINGS=PATH
-// writes the measured times as JSON (docs/playground.md quotes them).
+// writes the measured times as JSON.
 //
 // Every step is walked. Every figure the tour's text shows from a run is a
 // <span class="fig"> carrying the run's settings and the JSON path it was
 // read from; each one is checked against the release binary's --format json
 // for the same settings, and its text against its value. Step 2's allocator
-// is checked against Zig's rule as docs/allocator.md states it (a model
+// is checked against Zig's rule as docs/design.md states it (a model
 // written here, apart from the page), and the page's replay API against the
 // CLI's own --trace of real runs, line for line. Then: the buffer-size
 // slider's out-of-memory round against the CLI's for three sizes and the
@@ -124,7 +124,7 @@ async function figures(page, scope, file, what) {
   return figs;
 }
 
-// Zig's FixedBufferAllocator as docs/allocator.md states it: alloc pads
+// Zig's FixedBufferAllocator as docs/design.md states it: alloc pads
 // end_index to the alignment (the buffer starts 64-byte aligned, so the
 // offset's alignment is the address's) and fails past the end; free gives
 // back only the block ending at end_index, its length and not its padding;

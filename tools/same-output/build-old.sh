@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# build-old.sh [REV]: the release binary of REV (default ed74001, the commit
-# before the session-layer refactor) as target/same-output/day23-old, for
+# build-old.sh [REV]: the release binary of REV (default main, where a
+# refactor branch starts) as target/same-output/day23-old, for
 # run.py to compare with the current one. REV is checked out in a temporary
 # git worktree under target/same-output/ and built there with a target dir of
 # its own (kept between runs, so a second build is incremental); the worktree
@@ -8,7 +8,7 @@
 # (target/same-output/day23-old.rev), nothing is done.
 set -euo pipefail
 
-rev=${1:-ed74001}
+rev=${1:-main}
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 out=$root/target/same-output
 wt=$out/worktree
