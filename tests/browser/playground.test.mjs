@@ -18,9 +18,11 @@
 // hashbrown with a 16-wide WebAssembly SIMD group (web/hashbrown/), so its
 // tables are laid out as with SSE2 on x86-64. Then: bad input gets the CLI's message, text
 // is never markup, Cancel stops within a second, an oversized buffer names
-// the limit. There is no skip: a missing browser, binary or page fails.
+// the limit; a link to a round shows that round as the CLI's --report does,
+// and the page lays out at 390 and 1280 px (DAY23_SCREENSHOTS=DIR writes
+// both). There is no skip: a missing browser, binary or page fails.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -304,6 +306,7 @@ try {
           const problems = await layoutProblems(linked, width > 800);
           check(problems.length === 0, `${width} px: the page lays out${problems.length ? `: ${problems.join("; ")}` : ""}`);
           if (process.env.DAY23_SCREENSHOTS) {
+            mkdirSync(process.env.DAY23_SCREENSHOTS, { recursive: true });
             writeFileSync(join(process.env.DAY23_SCREENSHOTS, `playground-${width}.png`), await linked.screenshot({ fullPage: true }));
           }
         }
