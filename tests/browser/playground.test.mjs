@@ -313,6 +313,14 @@ try {
         await linked.close();
       }
     }
+    // A link naming no bundled input says so (as text), and runs nothing.
+    const unknown = await open(`${url}#s=pingpong&bundled=${encodeURIComponent("<b>nope</b>.txt")}&round=3`, 1280);
+    await unknown.waitForFunction(() => document.getElementById("error").textContent !== "", null, { timeout: 10000 }).catch(() => {});
+    const u = await unknown.evaluate(() => ({ error: document.getElementById("error").textContent, status: document.getElementById("status").textContent,
+      bold: document.querySelectorAll("#error b").length, bundled: document.getElementById("bundled").value }));
+    check(u.error === "Error: the link names no bundled input '<b>nope</b>.txt'" && u.status === "" && u.bold === 0 && u.bundled === "",
+      `a link naming no bundled input: ${JSON.stringify(u)}`);
+    await unknown.close();
   }
 
   check(errors.length === 0, `no console errors ${JSON.stringify(errors)}`);
