@@ -138,18 +138,24 @@
     const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
     return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
   }
-  function saveFragment(settings, text) {
+  function saveFragment(settings, text, round) {
     const p = new URLSearchParams();
     p.set("s", settings.strategy); p.set("c", settings.cells); p.set("b", settings.bufferSize);
     if (settings.maxRounds !== null) p.set("m", String(settings.maxRounds));
     if (new TextEncoder().encode(text).length <= FRAGMENT_INPUT_MAX) p.set("in", b64url(text));
     else if (inputName.startsWith("inputs/")) p.set("bundled", inputName.slice(7));
+    if (round !== null) p.set("round", round); // the viewer shows it, clamped to the last round
     history.replaceState(null, "", "#" + p.toString());
     lastRun = runKey();
   }
   // The fragment's settings without the viewer's round: what a run reads.
   const runKey = () => location.hash.slice(1).split("&").filter((p) => p && !p.startsWith("round=")).join("&");
   let lastRun = null;
+  // The link's round (digits, as the viewer reads it), or null.
+  function linkRound() {
+    const r = new URLSearchParams(location.hash.slice(1)).get("round");
+    return r !== null && /^\d+$/.test(r) ? r : null;
+  }
   function loadFragment() {
     const p = new URLSearchParams(location.hash.slice(1));
     if (p.has("tour")) return false; // the tour's (web/tour.js)
@@ -160,9 +166,14 @@
     if (p.has("b")) $("buffer").value = p.get("b");
     $("maxrounds").value = p.get("m") ?? "";
     try {
-      if (p.has("in")) setInput(unb64url(p.get("in")), "<input>");
-      else if (p.has("bundled") && Object.hasOwn(BUNDLED, p.get("bundled"))) setInput(BUNDLED[p.get("bundled")], `inputs/${p.get("bundled")}`);
+      if (p.has("in")) { setInput(unb64url(p.get("in")), "<input>"); $("bundled").value = ""; }
     } catch { showError("the link's input is not valid base64url"); return false; }
+    if (!p.has("in") && p.has("bundled")) {
+      const name = p.get("bundled");
+      if (!Object.hasOwn(BUNDLED, name)) { showError(`the link names no bundled input '${name}'`); return false; }
+      setInput(BUNDLED[name], `inputs/${name}`);
+      $("bundled").value = name;
+    }
     return true;
   }
 
@@ -179,14 +190,15 @@
       maxRounds: m === "" ? null : (/^\d+$/.test(m) ? Number(m) : m),
     };
   }
-  async function run() {
+  // Runs the form; `round`, from a link, is the round to show after it (else 0).
+  async function run(round = null) {
     if (running) return;
     const s = settings(), text = $("input").value;
     if (s.maxRounds !== null && typeof s.maxRounds !== "number") {
       showError(`invalid value '${s.maxRounds}' for '--max-rounds <N>': invalid digit found in string`);
       return;
     }
-    saveFragment(s, text);
+    saveFragment(s, text, round);
     running = true; $("run").disabled = true; $("cancel").disabled = false; showError("");
     const runs = s.strategy.split(",").length * s.cells.split(",").length;
     const t0 = performance.now();
@@ -206,14 +218,14 @@
       running = false; $("run").disabled = false; $("cancel").disabled = true;
     }
   }
-  $("run").onclick = run;
+  $("run").onclick = () => run();
   $("cancel").onclick = cancel;
   document.body.classList.add("empty");
-  if (loadFragment() && $("input").value) run();
+  if (loadFragment() && $("input").value) run(linkRound());
   // A link to the tool with settings (the tour's last step has one), or the
   // back button to one: run what it says, unless that is what ran last.
   addEventListener("hashchange", () => {
-    if (runKey() !== lastRun && loadFragment() && $("input").value) run();
+    if (runKey() !== lastRun && loadFragment() && $("input").value) run(linkRound());
   });
   // For the tour (web/tour.js), not an API: its reader's input, handed to
   // the tool before its link to the tool is followed.

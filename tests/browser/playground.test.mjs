@@ -18,9 +18,11 @@
 // hashbrown with a 16-wide WebAssembly SIMD group (web/hashbrown/), so its
 // tables are laid out as with SSE2 on x86-64. Then: bad input gets the CLI's message, text
 // is never markup, Cancel stops within a second, an oversized buffer names
-// the limit. There is no skip: a missing browser, binary or page fails.
+// the limit; a link to a round shows that round as the CLI's --report does,
+// and the page lays out at 390 and 1280 px (DAY23_SCREENSHOTS=DIR writes
+// both). There is no skip: a missing browser, binary or page fails.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -218,6 +220,108 @@ try {
     return { ms, elves };
   });
   check(cancelled.ms < 1000 && cancelled.elves === 1, `Cancel stops the run in ${cancelled.ms.toFixed(0)} ms, and the page answers again`);
+
+  // --- a link to a round, on a phone and on a desktop ------------------------------
+  // The link's round is the one shown after its run, as `--report` shows it
+  // for `#round=K`: the same readout, figures and pictures (the canvases'
+  // pixels) as the CLI's own report; past the last round, the last. At 390
+  // px the page is one column and the viewer's controls neither overlap nor
+  // wrap nor are cut; at 1280 px they stay on one line beside two columns.
+  {
+    const fmt = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    const reportHtml = join(work, "round.html"), reportJson = join(work, "round.json");
+    execFileSync(day23, ["-i", "inputs/gen-70x70-d50-s1.txt", "-s", "pingpong", "-c", "hashset", "-b", "4MiB",
+      "--report", reportHtml, "--format", "json", "--output", reportJson, "--quiet"], { cwd: root });
+    const cli = JSON.parse(readFileSync(reportJson, "utf8")).strategies[0];
+    const last = cli.rounds.length - 1;
+    const settings = "s=pingpong&c=hashset&b=4MiB&bundled=gen-70x70-d50-s1.txt";
+    const viewer = (p) => p.evaluate(() => ({
+      round: document.getElementById("round").textContent,
+      slider: document.getElementById("slider").value,
+      headings: [...document.querySelectorAll(".round-number")].map((el) => el.textContent),
+      figures: [...document.querySelectorAll("#figures tbody tr")].map((tr) => tr.textContent),
+      moved: document.getElementById("moved-count").textContent,
+      layouts: document.getElementById("layouts").textContent,
+      elves: document.getElementById("elves").toDataURL(),
+      memory: document.getElementById("memory").toDataURL(),
+    }));
+    // What is wrong with the layout: horizontal scroll; controls of the
+    // viewer outside the viewport, clipped, wrapped onto two lines or
+    // overlapping; at `wide`, controls not on one line or one column only.
+    const layoutProblems = (p, wide) => p.evaluate((wide) => {
+      const problems = [], vw = document.documentElement.clientWidth;
+      const sw = document.documentElement.scrollWidth;
+      if (sw > vw) problems.push(`the document is ${sw} px wide in ${vw} px`);
+      const items = [...document.getElementById("controls").children].map((el) => ({ el, r: el.getBoundingClientRect(), name: el.id || el.textContent.trim() }));
+      for (const { el, r, name } of items) {
+        if (r.left < 0 || r.right > vw) problems.push(`${name} outside the viewport (${r.left.toFixed(0)} to ${r.right.toFixed(0)})`);
+        if (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1) problems.push(`${name} clipped`);
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const tops = [...range.getClientRects()].filter((q) => q.width > 0).map((q) => q.top).sort((a, b) => a - b);
+        const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1] > 4).length;
+        if (lines > 1) problems.push(`${name} wraps over ${lines} lines`);
+      }
+      for (let i = 0; i < items.length; i++) {
+        for (let j = i + 1; j < items.length; j++) {
+          const a = items[i].r, b = items[j].r;
+          if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) problems.push(`${items[i].name} overlaps ${items[j].name}`);
+        }
+      }
+      const elves = document.getElementById("elves-section").getBoundingClientRect();
+      const memory = document.getElementById("memory-section").getBoundingClientRect();
+      if (wide) {
+        const mid = items.map(({ r }) => (r.top + r.bottom) / 2);
+        if (Math.max(...mid) - Math.min(...mid) > 4) problems.push("the controls are not on one line");
+        if (memory.left < elves.right) problems.push("the elves and the memory are not side by side");
+      } else if (memory.top < elves.bottom) problems.push("the elves and the memory are not one above the other");
+      return problems;
+    }, wide);
+    const open = async (href, width) => {
+      const p = await context.newPage();
+      p.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      p.on("pageerror", (e) => errors.push(String(e)));
+      await p.setViewportSize({ width, height: 844 });
+      await p.goto(href);
+      return p;
+    };
+    const done = (p) => p.waitForFunction(() => /^done/.test(document.getElementById("status").textContent), null, { timeout: 60000 });
+    for (const width of [390, 1280]) {
+      for (const [asked, shown] of [[200, 200], [last + 1, last], [2 ** 32 + 200, last]]) {
+        const report = await open(`${pathToFileURL(reportHtml).href}#round=${shown}`, width);
+        const expected = await viewer(report);
+        await report.close();
+        const linked = await open(`${url}#${settings}&round=${asked}`, width);
+        await done(linked);
+        const got = await viewer(linked);
+        const page = await linked.evaluate(() => ({ hash: location.hash, bundled: document.getElementById("bundled").value }));
+        const want = cli.rounds[shown];
+        check(got.round === String(shown) && isDeepStrictEqual(got, expected) && got.figures[0]?.includes(fmt(want.bytes_in_use)) &&
+          got.moved.startsWith(`${fmt(want.elves_moved)} of`),
+          `${width} px, a link to round ${asked}: round ${got.round} shown, as the CLI's --report shows round ${shown} ` +
+          `(figures ${JSON.stringify(got.figures)}, ${got.moved}; the same canvases: ${got.elves === expected.elves && got.memory === expected.memory})`);
+        check(page.hash === `#${settings}&round=${shown}`, `${width} px, a link to round ${asked}: the fragment ends in round=${shown} (${page.hash})`);
+        check(page.bundled === "gen-70x70-d50-s1.txt", `${width} px, a link to round ${asked}: the bundled list shows ${JSON.stringify(page.bundled)}`);
+        if (asked === 200) {
+          const problems = await layoutProblems(linked, width > 800);
+          check(problems.length === 0, `${width} px: the page lays out${problems.length ? `: ${problems.join("; ")}` : ""}`);
+          if (process.env.DAY23_SCREENSHOTS) {
+            mkdirSync(process.env.DAY23_SCREENSHOTS, { recursive: true });
+            writeFileSync(join(process.env.DAY23_SCREENSHOTS, `playground-${width}.png`), await linked.screenshot({ fullPage: true }));
+          }
+        }
+        await linked.close();
+      }
+    }
+    // A link naming no bundled input says so (as text), and runs nothing.
+    const unknown = await open(`${url}#s=pingpong&bundled=${encodeURIComponent("<b>nope</b>.txt")}&round=3`, 1280);
+    await unknown.waitForFunction(() => document.getElementById("error").textContent !== "", null, { timeout: 10000 }).catch(() => {});
+    const u = await unknown.evaluate(() => ({ error: document.getElementById("error").textContent, status: document.getElementById("status").textContent,
+      bold: document.querySelectorAll("#error b").length, bundled: document.getElementById("bundled").value }));
+    check(u.error === "Error: the link names no bundled input '<b>nope</b>.txt'" && u.status === "" && u.bold === 0 && u.bundled === "",
+      `a link naming no bundled input: ${JSON.stringify(u)}`);
+    await unknown.close();
+  }
 
   check(errors.length === 0, `no console errors ${JSON.stringify(errors)}`);
   check(requests.length === 0, `no network requests ${JSON.stringify(requests)}`);

@@ -241,7 +241,8 @@ function layouts(round) {
 
 let round = 0, timer = null;
 function show(k, updateHash = true) {
-  round = Math.max(0, Math.min(lastRound, k | 0));
+  // Math.trunc, not `| 0`: a link's round past 2^31 goes to the last round, not wrapped around.
+  round = Math.max(0, Math.min(lastRound, Math.trunc(k) || 0));
   $("slider").value = round;
   $("round").textContent = round;
   for (const el of document.querySelectorAll(".round-number")) el.textContent = round;
