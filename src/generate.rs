@@ -32,8 +32,26 @@ impl Cells {
         }
     }
 
-    fn next_is_elf(&mut self) -> bool {
-        self.full || self.rng.next_u64() < self.threshold
+    /// Appends the next `width` cells to `row`.
+    fn push_row(&mut self, row: &mut Vec<u8>, width: u32) {
+        if self.full {
+            row.resize(row.len() + width as usize, b'#');
+        } else {
+            let (rng, threshold) = (&mut self.rng, self.threshold);
+            row.extend((0..width).map(|_| {
+                if rng.next_u64() < threshold {
+                    b'#'
+                } else {
+                    b'.'
+                }
+            }));
+        }
+    }
+
+    /// Whether any of the next `cells` cells is an elf: the draws until the
+    /// first one.
+    fn any_elf(&mut self, cells: u64) -> bool {
+        self.full || (0..cells).any(|_| self.rng.next_u64() < self.threshold)
     }
 }
 
@@ -77,7 +95,7 @@ fn rows<E>(
     let mut row = Vec::with_capacity(width as usize + 1);
     for _ in 0..height {
         row.clear();
-        row.extend((0..width).map(|_| if cells.next_is_elf() { b'#' } else { b'.' }));
+        cells.push_row(&mut row, width);
         row.push(b'\n');
         each(&row)?;
     }
@@ -89,8 +107,7 @@ fn rows<E>(
 /// rejects a grid with no elves.
 #[must_use]
 pub fn has_elf(width: u32, height: u32, density: f64, seed: u64) -> bool {
-    let mut cells = Cells::new(density, seed);
-    (0..u64::from(width) * u64::from(height)).any(|_| cells.next_is_elf())
+    Cells::new(density, seed).any_elf(u64::from(width) * u64::from(height))
 }
 
 #[cfg(test)]
