@@ -189,7 +189,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The manifest: JSON, {"inputs": [{"file": PATH, "part1": N, "part2": N}, ...]},
-    /// with paths relative to its folder; part1 or part2 may be absent.
+    /// with paths relative to its folder; part1 or part2 may be absent; '-'
+    /// reads it from standard input.
+    ///
+    /// A manifest on standard input or a pipe (-, /dev/stdin) has no folder:
+    /// its relative paths are relative to the current directory.
     ///
     /// The default, inputs/quick.json, is every bundled input of
     /// inputs/manifest.json but the 300x300 one (seconds, not minutes); CI
@@ -251,6 +255,9 @@ pub struct CheckArgs {
 
     /// Also write the results as JUnit XML to PATH: one test case per input
     /// and run (replaced once the runs are done; a bad path fails first).
+    ///
+    /// '-' is standard output: the report goes there, and the run lines to
+    /// standard error.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
 
@@ -387,6 +394,8 @@ pub struct SolveArgs {
     /// Write every allocator event of every buffer to PATH, one per line.
     ///
     /// With several strategies each line starts with the strategy's name.
+    /// '-' is standard output, which the output must then leave (--output
+    /// PATH): two outputs on standard output are a usage error.
     #[arg(long, value_name = "PATH")]
     pub trace: Option<PathBuf>,
 
@@ -402,6 +411,8 @@ pub struct SolveArgs {
     ///
     /// A bad path fails before the run starts; PATH is replaced only once
     /// the output is complete, and left as it was after an error or Ctrl-C.
+    /// As for every output flag, '-' is standard output; two outputs there
+    /// are a usage error.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -436,6 +447,9 @@ pub struct SolveArgs {
 
     /// Plot bytes in use per round, every strategy on one chart, as an SVG
     /// file at PATH (replaced once complete; a bad path fails first).
+    ///
+    /// '-' is standard output, which the output must then leave (--output
+    /// PATH).
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
 
@@ -446,6 +460,8 @@ pub struct SolveArgs {
     /// the round, bytes in use per round for every run on one chart, and the
     /// summary table. The data is embedded once: the first elves and each
     /// round's moves, every layout and figure as the run reported them.
+    /// '-' is standard output, which the output must then leave (--output
+    /// PATH).
     #[arg(long, value_name = "PATH.html")]
     pub report: Option<PathBuf>,
 }
