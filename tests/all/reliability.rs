@@ -813,6 +813,37 @@ fn a_closed_standard_output_ends_quietly() {
     }
 }
 
+/// A named pipe as an output file, its reader gone after one line, ends
+/// that output as a closed standard output does: exit 0, nothing on stderr.
+#[test]
+fn a_closed_named_pipe_ends_its_output_quietly() {
+    let dir = TempDir::new("closed-fifo");
+    let long = dir.file("line.txt", &day23::generate::generate(2000, 1, 1.0, 0));
+    let Some(fifo) = fifo(&dir, "trace") else {
+        return;
+    };
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            BufReader::new(File::open(fifo).unwrap())
+                .read_line(&mut line)
+                .unwrap();
+            line
+        })
+    };
+    day23()
+        .arg("-i")
+        .arg(&long)
+        .args(["-q", "--trace"])
+        .arg(&fifo)
+        .assert()
+        .success()
+        .stdout(contains("Part 2: "))
+        .stderr("");
+    assert!(reader.join().unwrap().starts_with("a alloc "));
+}
+
 /// `generate` streams: a grid near the largest the solver reads (16000 x
 /// 16000, 256 MB) starts to arrive at once, while the process holds a few
 /// megabytes (its peak resident size, `VmHWM`, read while it waits on the
