@@ -4,7 +4,7 @@
 //! an elf with probability `density`. Reproducible across platforms and
 //! versions: the cells come from ChaCha8 seeded with `seed` (its output
 //! stream is fixed by the algorithm), one 64-bit draw per cell, compared with
-//! `density * 2^64`, row by row, left to right. [`write`] makes the grid one
+//! `density * 2^64`, row by row, left to right. [`write()`] makes the grid one
 //! row at a time, so any size takes the memory of one row.
 
 use std::convert::Infallible;
@@ -102,7 +102,7 @@ fn rows<E>(
     Ok(())
 }
 
-/// Whether the grid [`write`] makes has an elf: the draws until the first
+/// Whether the grid [`write()`] makes has an elf: the draws until the first
 /// one (all of them for a grid without one), writing nothing. The solver
 /// rejects a grid with no elves.
 #[must_use]

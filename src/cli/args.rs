@@ -641,7 +641,7 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
 fn parse_density(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(d) if d > 0.0 && d <= 1.0 => Ok(d),
-        Ok(d) if d == 0.0 => Err(format!(
+        Ok(0.0) => Err(format!(
             "'{text}' makes a grid with no elves, which the solver rejects: expected a number above 0 and at most 1, e.g. 0.5"
         )),
         _ => Err(format!(

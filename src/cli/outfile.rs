@@ -113,7 +113,7 @@ enum Place {
     Replace { target: PathBuf },
     /// A device, a pipe, or the name of an open file (`/dev/stdout`):
     /// opened and written in place, at its end.
-    InPlace,
+    Append,
     /// `-`: standard output.
     Stdout,
 }
@@ -189,7 +189,7 @@ impl Planned {
     pub fn create(&self) -> Result<OutFile> {
         let sink = match &self.place {
             Place::Stdout => Ok(Sink::Stdout(BufWriter::new(io::stdout()))),
-            Place::InPlace => fs::OpenOptions::new()
+            Place::Append => fs::OpenOptions::new()
                 .append(true)
                 .create(true)
                 .open(&self.path)
@@ -278,7 +278,7 @@ fn place(path: &Path) -> io::Result<Place> {
     let mut at = path.to_owned();
     for _ in 0..MAX_LINKS {
         if names_an_open_file(&at) {
-            return Ok(Place::InPlace);
+            return Ok(Place::Append);
         }
         let meta = match fs::symlink_metadata(&at) {
             Ok(meta) => meta,
@@ -302,7 +302,7 @@ fn place(path: &Path) -> io::Result<Place> {
         } else if kind.is_file() {
             return beside(&at);
         } else {
-            return Ok(Place::InPlace);
+            return Ok(Place::Append);
         }
     }
     Err(io::Error::other("too many levels of symbolic links"))
@@ -316,7 +316,7 @@ fn beside(path: &Path) -> io::Result<Place> {
     };
     let dir = fs::canonicalize(dir)?;
     if names_an_open_file(&dir) {
-        return Ok(Place::InPlace);
+        return Ok(Place::Append);
     }
     let name = path.file_name().ok_or(io::ErrorKind::IsADirectory)?;
     Ok(Place::Replace {
@@ -589,7 +589,7 @@ mod tests {
     fn devices_and_open_files_are_written_in_place() {
         for path in ["/dev/null", "/dev/stdout", "/proc/self/fd/1", "/dev/fd/2"] {
             assert!(
-                matches!(place(Path::new(path)), Ok(Place::InPlace)),
+                matches!(place(Path::new(path)), Ok(Place::Append)),
                 "{path}"
             );
         }
