@@ -189,7 +189,11 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The manifest: JSON, {"inputs": [{"file": PATH, "part1": N, "part2": N}, ...]},
-    /// with paths relative to its folder; part1 or part2 may be absent.
+    /// with paths relative to its folder; part1 or part2 may be absent; '-'
+    /// reads it from standard input.
+    ///
+    /// A manifest on standard input or a pipe (-, /dev/stdin) has no folder:
+    /// its relative paths are relative to the current directory.
     ///
     /// The default, inputs/quick.json, is every bundled input of
     /// inputs/manifest.json but the 300x300 one (seconds, not minutes); CI
@@ -251,6 +255,9 @@ pub struct CheckArgs {
 
     /// Also write the results as JUnit XML to PATH: one test case per input
     /// and run (replaced once the runs are done; a bad path fails first).
+    ///
+    /// '-' is standard output: the report goes there, and the run lines to
+    /// standard error.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
 
@@ -389,6 +396,8 @@ pub struct SolveArgs {
     /// Write every allocator event of every buffer to PATH, one per line.
     ///
     /// With several strategies each line starts with the strategy's name.
+    /// '-' is standard output, which the output must then leave (--output
+    /// PATH): two outputs on standard output are a usage error.
     #[arg(long, value_name = "PATH")]
     pub trace: Option<PathBuf>,
 
@@ -404,6 +413,8 @@ pub struct SolveArgs {
     ///
     /// A bad path fails before the run starts; PATH is replaced only once
     /// the output is complete, and left as it was after an error or Ctrl-C.
+    /// As for every output flag, '-' is standard output; two outputs there
+    /// are a usage error.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -439,6 +450,9 @@ pub struct SolveArgs {
 
     /// Plot bytes in use per round, every strategy on one chart, as an SVG
     /// file at PATH (replaced once complete; a bad path fails first).
+    ///
+    /// '-' is standard output, which the output must then leave (--output
+    /// PATH).
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
 
@@ -449,6 +463,8 @@ pub struct SolveArgs {
     /// the round, bytes in use per round for every run on one chart, and the
     /// summary table. The data is embedded once: the first elves and each
     /// round's moves, every layout and figure as the run reported them.
+    /// '-' is standard output, which the output must then leave (--output
+    /// PATH).
     #[arg(long, value_name = "PATH.html")]
     pub report: Option<PathBuf>,
 }
@@ -582,17 +598,27 @@ one_or_all_values!(
 );
 
 /// Options of `generate`.
+///
+/// The grid is W x H cells, (W + 1) x H bytes with the newlines, written a
+/// row at a time; it must fit the solver's input limit, 256 MiB (the
+/// largest square grid is 16383x16383), and have an elf: other sizes and
+/// grids without one are refused (exit code 2).
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Columns.
-    #[arg(long, value_name = "W", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Columns (with --height: at most 256 MiB in all, the solver's input
+    /// limit; the largest square grid is 16383x16383).
+    #[arg(long, value_name = "W", value_parser = clap::value_parser!(u32).range(1..MAX_GRID_BYTES))]
     pub width: u32,
 
-    /// Rows.
-    #[arg(long, value_name = "H", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// Rows (see --width).
+    #[arg(long, value_name = "H", value_parser = clap::value_parser!(u32).range(1..=MAX_GRID_BYTES / 2))]
     pub height: u32,
 
-    /// The share of cells with an elf, from 0 to 1.
+    /// The share of cells with an elf: above 0, at most 1.
+    ///
+    /// A grid that comes out with no elf at all (a low density on a small
+    /// grid) is refused, since the solver rejects it: raise the density or
+    /// the size, or try another seed.
     #[arg(long, value_name = "D", default_value_t = 0.5, value_parser = parse_density)]
     pub density: f64,
 
@@ -600,10 +626,16 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
 
-    /// Write to PATH instead of standard output.
+    /// Write to PATH instead of standard output ('-' is standard output).
+    ///
+    /// PATH is replaced only once the grid is complete.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }
+
+/// The largest input the solver reads, for the value parsers of
+/// `generate`'s sizes: the product is checked when the command runs.
+const MAX_GRID_BYTES: i64 = crate::cli::input::MAX_INPUT_BYTES as i64;
 
 fn parse_buffer_size(text: &str) -> Result<usize, String> {
     crate::alloc::parse_size(text)
@@ -611,9 +643,12 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
 
 fn parse_density(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(d) if (0.0..=1.0).contains(&d) => Ok(d),
+        Ok(d) if d > 0.0 && d <= 1.0 => Ok(d),
+        Ok(0.0) => Err(format!(
+            "'{text}' makes a grid with no elves, which the solver rejects: expected a number above 0 and at most 1, e.g. 0.5"
+        )),
         _ => Err(format!(
-            "'{text}' is not a density: expected a number from 0 to 1, e.g. 0.5"
+            "'{text}' is not a density: expected a number above 0 and at most 1, e.g. 0.5"
         )),
     }
 }

@@ -30,7 +30,9 @@ use anstream::{AutoStream, ColorChoice, stream::RawStream};
 use anyhow::{Context, Result};
 
 use self::args::{Cli, ColorWhen, Command, ExitCode, GenerateArgs};
+use self::output::Output;
 use crate::color::Colors;
+use crate::units::thousands;
 
 /// Runs the command line.
 ///
@@ -54,17 +56,56 @@ fn print(bytes: &[u8]) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
+/// Writes the grid `args` ask for, a row at a time, to its output: the
+/// memory of one row, whatever the size. Sizes the solver would not read,
+/// and grids without an elf, are refused first (usage errors).
 fn generate(args: &GenerateArgs) -> Result<ExitCode> {
-    let bytes = crate::generate::generate(args.width, args.height, args.density, args.seed);
-    match &args.output {
-        Some(path) => {
-            let mut out = outfile::Planned::new("--output", path)?.create()?;
-            out.write_bytes(&bytes)?;
-            out.commit()?;
-        }
-        None => write_stdout(&bytes)?,
+    let (width, height) = (args.width, args.height);
+    if let Some(refusal) = generate_refusal(args) {
+        eprint_line(format_args!("day23: {refusal}"));
+        return Ok(ExitCode::Usage);
     }
+    let mut out = match &args.output {
+        Some(path) if !outfile::is_dash(path) => {
+            Output::File(outfile::Planned::new("--output", path)?.create()?)
+        }
+        _ => Output::stdout(),
+    };
+    let written = crate::generate::write(width, height, args.density, args.seed, &mut out);
+    out.check(written)?;
+    out.commit()?;
     Ok(ExitCode::Success)
+}
+
+/// Why `generate` refuses `args`, if it does: a grid larger than the solver
+/// reads ([`input::MAX_INPUT_BYTES`]), or one with no elf.
+fn generate_refusal(args: &GenerateArgs) -> Option<String> {
+    let (width, height) = (u64::from(args.width), u64::from(args.height));
+    let bytes = (width + 1) * height;
+    let max = input::MAX_INPUT_BYTES;
+    if bytes > max {
+        // The largest square n x n with (n + 1) * n bytes within the limit.
+        let side = (1..=max.isqrt())
+            .rev()
+            .find(|n| (n + 1) * n <= max)
+            .unwrap_or(0);
+        return Some(format!(
+            "a {width}x{height} grid is {} bytes, more than the {} bytes ({} MiB) the solver reads;\n\
+             at --width {width} the most is --height {}, and the largest square grid is {side}x{side}.",
+            thousands(bytes),
+            thousands(max),
+            max >> 20,
+            max / (width + 1),
+        ));
+    }
+    if !crate::generate::has_elf(args.width, args.height, args.density, args.seed) {
+        return Some(format!(
+            "--density {} with --seed {} gives a {width}x{height} grid with no elves, which the solver rejects;\n\
+             raise --density or the size, or try another --seed.",
+            args.density, args.seed
+        ));
+    }
+    None
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

@@ -20,14 +20,20 @@
 //! to, so that `-o /dev/stdout >> log` adds to the log as the shell's `>>`
 //! asked.
 //!
+//! A bare `-` is standard output, written as it goes: nothing to replace.
+//!
+//! An output that is a pipe (standard output, `-`, `/dev/stdout`, a named
+//! pipe) may be closed by its reader (`| head -1`): as for standard output,
+//! that is the reader's choice, not an error ([`OutFile::check`]).
+//!
 //! Before any file is created, [`Planned`] outputs are checked: an output
 //! that is an input (the same file, however named: a hard link, a symbolic
 //! link, or the file standard input reads) is refused, and so are two
-//! outputs that are one file.
+//! outputs that are one file, or both standard output.
 
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -107,7 +113,16 @@ enum Place {
     Replace { target: PathBuf },
     /// A device, a pipe, or the name of an open file (`/dev/stdout`):
     /// opened and written in place, at its end.
-    InPlace,
+    Append,
+    /// `-`: standard output.
+    Stdout,
+}
+
+/// Whether `path` is a bare `-`, which stands for standard output as an
+/// output and for standard input as an input.
+#[must_use]
+pub fn is_dash(path: &Path) -> bool {
+    path == Path::new("-")
 }
 
 /// An output file asked for, checked but not yet created.
@@ -130,6 +145,14 @@ impl Planned {
     /// The path is a directory, or in a directory that does not exist or is
     /// not one; the message names the path.
     pub fn new(flag: &'static str, path: &Path) -> Result<Self> {
+        if is_dash(path) {
+            return Ok(Self {
+                flag,
+                path: path.to_owned(),
+                id: None,
+                place: Place::Stdout,
+            });
+        }
         let place =
             place(path).with_context(|| format!("could not create '{}'", path.display()))?;
         Ok(Self {
@@ -140,11 +163,18 @@ impl Planned {
         })
     }
 
+    /// Whether this is standard output (`-`).
+    #[must_use]
+    pub fn is_stdout(&self) -> bool {
+        matches!(self.place, Place::Stdout)
+    }
+
     /// Whether `self` and `other` are one file: the same regular file now,
-    /// or the same path once links are followed.
+    /// or the same path once links are followed, or both standard output.
     fn is_same_file(&self, other: &Self) -> bool {
         let same_target = match (&self.place, &other.place) {
             (Place::Replace { target: a }, Place::Replace { target: b }) => a == b,
+            (Place::Stdout, Place::Stdout) => true,
             _ => false,
         };
         same_target || self.id.is_some() && self.id == other.id
@@ -158,7 +188,8 @@ impl Planned {
     /// The file cannot be created; the message names the path.
     pub fn create(&self) -> Result<OutFile> {
         let sink = match &self.place {
-            Place::InPlace => fs::OpenOptions::new()
+            Place::Stdout => Ok(Sink::Stdout(BufWriter::new(io::stdout()))),
+            Place::Append => fs::OpenOptions::new()
                 .append(true)
                 .create(true)
                 .open(&self.path)
@@ -191,6 +222,9 @@ pub fn same_file_twice(outputs: &[Planned]) -> Option<(&Planned, &Planned)> {
 /// The usage error for two outputs that are one file, naming both flags.
 #[must_use]
 pub fn same_file_message(a: &Planned, b: &Planned) -> String {
+    if a.is_stdout() && b.is_stdout() {
+        return both_on_stdout_message(&format!("{} -", a.flag), &format!("{} -", b.flag));
+    }
     format!(
         "day23: {} '{}' and {} '{}' are the same file, and one would replace the other;\n\
          give each output a path of its own.",
@@ -198,6 +232,16 @@ pub fn same_file_message(a: &Planned, b: &Planned) -> String {
         a.path.display(),
         b.flag,
         b.path.display()
+    )
+}
+
+/// The usage error for two outputs, `a` and `b` as the user named them,
+/// that both go to standard output.
+#[must_use]
+pub fn both_on_stdout_message(a: &str, b: &str) -> String {
+    format!(
+        "day23: {a} and {b} would both write to standard output, mixing their bytes;\n\
+         give all but one of them a path of its own ('-' is standard output)."
     )
 }
 
@@ -234,7 +278,7 @@ fn place(path: &Path) -> io::Result<Place> {
     let mut at = path.to_owned();
     for _ in 0..MAX_LINKS {
         if names_an_open_file(&at) {
-            return Ok(Place::InPlace);
+            return Ok(Place::Append);
         }
         let meta = match fs::symlink_metadata(&at) {
             Ok(meta) => meta,
@@ -258,7 +302,7 @@ fn place(path: &Path) -> io::Result<Place> {
         } else if kind.is_file() {
             return beside(&at);
         } else {
-            return Ok(Place::InPlace);
+            return Ok(Place::Append);
         }
     }
     Err(io::Error::other("too many levels of symbolic links"))
@@ -272,7 +316,7 @@ fn beside(path: &Path) -> io::Result<Place> {
     };
     let dir = fs::canonicalize(dir)?;
     if names_an_open_file(&dir) {
-        return Ok(Place::InPlace);
+        return Ok(Place::Append);
     }
     let name = path.file_name().ok_or(io::ErrorKind::IsADirectory)?;
     Ok(Place::Replace {
@@ -311,6 +355,8 @@ enum Sink {
     },
     /// A device or a pipe.
     InPlace(BufWriter<File>),
+    /// Standard output (`-`).
+    Stdout(BufWriter<Stdout>),
 }
 
 impl OutFile {
@@ -320,14 +366,46 @@ impl OutFile {
         &self.path
     }
 
-    /// Writes all of `bytes`.
+    /// Whether this is standard output (`-`).
+    #[must_use]
+    pub fn is_stdout(&self) -> bool {
+        matches!(self.sink, Sink::Stdout(_))
+    }
+
+    /// Writes all of `bytes` and flushes; a closed pipe is not an error
+    /// ([`OutFile::check`]).
     ///
     /// # Errors
     ///
     /// The write fails; the message names the path.
     pub fn write_bytes(&mut self, bytes: &[u8]) -> Result<()> {
-        self.write_all(bytes)
-            .with_context(|| format!("could not write '{}'", self.path.display()))
+        let result = self.write_all(bytes).and_then(|()| self.flush());
+        self.check(result)
+    }
+
+    /// Turns a write result into the error the user sees: a pipe closed by
+    /// its reader (`| head -1`) is forgiven, as on standard output (only a
+    /// pipe or a socket reports it), and the bytes after it are lost; any
+    /// other error names the path.
+    ///
+    /// # Errors
+    ///
+    /// `result`'s error, unless it is a closed pipe.
+    pub fn check(&self, result: io::Result<()>) -> Result<()> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(e).with_context(|| self.write_failed()),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// `could not write 'PATH'`, or `could not write to standard output`.
+    fn write_failed(&self) -> String {
+        if self.is_stdout() {
+            "could not write to standard output".to_owned()
+        } else {
+            format!("could not write '{}'", self.path.display())
+        }
     }
 
     /// Writes what is left, puts it on disk and renames it over the target
@@ -336,11 +414,18 @@ impl OutFile {
     /// # Errors
     ///
     /// A write, the sync or the rename fails; the temporary file is removed
-    /// and the target left as it was. The message names the path.
-    pub fn commit(self) -> Result<()> {
-        let path = self.path;
+    /// and the target left as it was. The message names the path. A closed
+    /// pipe is not an error ([`OutFile::check`]).
+    pub fn commit(mut self) -> Result<()> {
+        let result = match &mut self.sink {
+            Sink::InPlace(file) => file.flush(),
+            Sink::Stdout(out) => out.flush(),
+            Sink::Replace { .. } => Ok(()),
+        };
+        self.check(result)?;
+        let failed = self.write_failed();
         let result = match self.sink {
-            Sink::InPlace(mut file) => file.flush(),
+            Sink::InPlace(_) | Sink::Stdout(_) => Ok(()),
             Sink::Replace { file, temp, target } => file
                 .into_inner()
                 .map_err(io::IntoInnerError::into_error)
@@ -349,7 +434,7 @@ impl OutFile {
                 .and_then(|file| file.sync_data())
                 .and_then(|()| temp.persist(&target)),
         };
-        result.with_context(|| format!("could not write '{}'", path.display()))
+        result.context(failed)
     }
 }
 
@@ -357,12 +442,14 @@ impl Write for OutFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
             Sink::Replace { file, .. } | Sink::InPlace(file) => file.write(buf),
+            Sink::Stdout(out) => out.write(buf),
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match &mut self.sink {
             Sink::Replace { file, .. } | Sink::InPlace(file) => file.write_all(buf),
+            Sink::Stdout(out) => out.write_all(buf),
         }
     }
 
@@ -371,6 +458,7 @@ impl Write for OutFile {
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
             Sink::Replace { file, .. } | Sink::InPlace(file) => file.flush(),
+            Sink::Stdout(out) => out.flush(),
         }
     }
 }
@@ -501,7 +589,7 @@ mod tests {
     fn devices_and_open_files_are_written_in_place() {
         for path in ["/dev/null", "/dev/stdout", "/proc/self/fd/1", "/dev/fd/2"] {
             assert!(
-                matches!(place(Path::new(path)), Ok(Place::InPlace)),
+                matches!(place(Path::new(path)), Ok(Place::Append)),
                 "{path}"
             );
         }

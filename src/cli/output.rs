@@ -2,7 +2,7 @@
 //!
 //! An output file is an [`OutFile`], created before the run starts, so a bad
 //! path fails at once, and written over its target only when complete; a
-//! closed pipe on standard output (`| head`) is not an error.
+//! pipe closed by its reader (`| head`) is not an error.
 
 use std::io::{self, BufWriter, Stdout, Write};
 
@@ -32,17 +32,7 @@ impl Output {
         matches!(self, Self::Stdout(_))
     }
 
-    /// What a failed write says: `could not write 'PATH'`, as for every
-    /// file, or `could not write to standard output`.
-    #[must_use]
-    pub fn write_error(&self) -> String {
-        match self {
-            Self::Stdout(_) => "could not write to standard output".to_owned(),
-            Self::File(file) => format!("could not write '{}'", file.path().display()),
-        }
-    }
-
-    /// Writes all of `bytes` and flushes. A closed pipe on standard output
+    /// Writes all of `bytes` and flushes. A pipe closed by its reader
     /// (`| head`) is not an error.
     ///
     /// # Errors
@@ -53,17 +43,18 @@ impl Output {
         self.check(result)
     }
 
-    /// Turns a write result into the error the user sees, forgiving a closed
-    /// pipe on standard output.
+    /// Turns a write result into the error the user sees, forgiving a pipe
+    /// closed by its reader, on standard output or any other pipe
+    /// ([`OutFile::check`]).
     ///
     /// # Errors
     ///
     /// `result`'s error, naming the output.
     pub fn check(&self, result: io::Result<()>) -> Result<()> {
-        match result {
-            Err(e) if self.is_stdout() && e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            Err(e) => Err(e).with_context(|| self.write_error()),
-            Ok(()) => Ok(()),
+        match (self, result) {
+            (Self::File(file), result) => file.check(result),
+            (Self::Stdout(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            (Self::Stdout(_), result) => result.context("could not write to standard output"),
         }
     }
 

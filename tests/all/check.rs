@@ -405,3 +405,65 @@ fn the_default_manifest_is_the_quick_one() {
         "{out}"
     );
 }
+
+/// `check -` reads the manifest from standard input, and a manifest on a
+/// pipe (`/dev/stdin`) has no folder: its relative paths are relative to the
+/// current directory, not to `/dev/`. `--junit -` writes the report to
+/// standard output and the run lines to standard error.
+#[test]
+fn a_manifest_on_standard_input_resolves_against_the_current_directory() {
+    let manifest = r#"{"inputs": [{"file": "in/example.txt", "part1": 110, "part2": 20}]}"#;
+    // The manifest's own folder is elsewhere: `sub/` has no `in/`.
+    let dir = folder("stdin", &[]);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/m.json"), manifest).unwrap();
+    let quick = ["-s", "heap", "-c", "hashset"];
+    let mut names = vec!["-"];
+    if cfg!(unix) {
+        names.push("/dev/stdin");
+    }
+    for name in names {
+        let out = day23()
+            .current_dir(&dir)
+            .args(["check", name])
+            .args(quick)
+            .write_stdin(manifest)
+            .assert()
+            .success();
+        let shown = if name == "-" { "<stdin>" } else { name };
+        let stdout = stdout_of(&out);
+        assert!(
+            stdout.starts_with(&format!("day23 check {shown}: 1 input")),
+            "{stdout}"
+        );
+        assert_eq!(
+            without_times(&stdout),
+            ["pass  in/example.txt  heap/hashset | part 1 110; part 2 20"]
+        );
+    }
+    // A manifest file still resolves against its folder.
+    day23()
+        .current_dir(&dir)
+        .args(["check", "sub/m.json"])
+        .args(quick)
+        .assert()
+        .code(1)
+        .stderr(contains("could not open 'sub/in/example.txt'"));
+    let out = day23()
+        .current_dir(&dir)
+        .args(["check", "-", "--junit", "-"])
+        .args(quick)
+        .write_stdin(manifest)
+        .assert()
+        .success();
+    let stdout = stdout_of(&out);
+    assert!(stdout.starts_with("<?xml"), "{stdout}");
+    assert!(
+        stdout.contains("<testcase name=\"heap/hashset\""),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(stderr.contains("1 run: 1 passed"), "{stderr}");
+    assert!(!dir.join("-").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -503,3 +503,119 @@ fn cells_all_compares_both_representations_under_every_strategy() {
         .stdout(contains("pingpong/hashset").and(contains("pingpong/bitgrid")))
         .stdout(contains("Part 1: 110\nPart 2: 20\n"));
 }
+
+/// The binary writes each bundled generated input byte for byte, to
+/// standard output and to a file (`-o`), as the library's generator does:
+/// streaming the rows changes no byte.
+#[test]
+fn generate_writes_the_bundled_inputs_byte_for_byte() {
+    let out = std::env::temp_dir().join(format!("day23-gen-{}.txt", std::process::id()));
+    for entry in crate::common::manifest()
+        .iter()
+        .filter(|e| e.file.starts_with("gen-"))
+    {
+        // gen-<W>x<H>-d<percent>-s<seed>.txt
+        let stem = entry.file["gen-".len()..].trim_end_matches(".txt");
+        let parts: Vec<&str> = stem.split('-').collect();
+        let (w, h) = parts[0].split_once('x').unwrap();
+        let density = format!("0.{}", &parts[1][1..]);
+        let args = [
+            "generate",
+            "--width",
+            w,
+            "--height",
+            h,
+            "--density",
+            &density,
+            "--seed",
+            &parts[2][1..],
+        ];
+        let expected = crate::common::read(&entry.file);
+        day23()
+            .args(args)
+            .assert()
+            .success()
+            .stdout(expected.clone());
+        day23()
+            .args(args)
+            .arg("-o")
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout("");
+        assert_eq!(std::fs::read(&out).unwrap(), expected, "{}", entry.file);
+    }
+    let _ = std::fs::remove_file(&out);
+}
+
+/// A grid larger than the solver reads (256 MiB) is refused before a byte
+/// is written, naming the limit, the most rows at that width and the
+/// largest square grid; so are a density of 0 and a grid that comes out
+/// without an elf, which the solver would reject.
+#[test]
+fn generate_refuses_grids_the_solver_would_reject() {
+    day23()
+        .args(["generate", "--width", "30000", "--height", "30000"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "day23: a 30000x30000 grid is 900,030,000 bytes, more than the 268,435,456 bytes \
+             (256 MiB) the solver reads;\n\
+             at --width 30000 the most is --height 8947, and the largest square grid is 16383x16383.\n",
+        );
+    day23()
+        .args(["generate", "--width", "16384", "--height", "16384"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("at --width 16384 the most is --height 16383"));
+    day23()
+        .args([
+            "generate",
+            "--width",
+            "5",
+            "--height",
+            "5",
+            "--density",
+            "0",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(
+            "'0' makes a grid with no elves, which the solver rejects",
+        ));
+    // One cell at 1%: seed 0 draws no elf.
+    let one_cell = [
+        "generate",
+        "--width",
+        "1",
+        "--height",
+        "1",
+        "--density",
+        "0.01",
+    ];
+    assert!(!day23::generate::has_elf(1, 1, 0.01, 0));
+    day23()
+        .args(one_cell)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(
+            "--density 0.01 with --seed 0 gives a 1x1 grid with no elves, which the solver rejects",
+        ));
+    // A seed that draws one: the grid is written, and the solver reads it.
+    let seed = (0..1000)
+        .find(|&s| day23::generate::has_elf(1, 1, 0.01, s))
+        .unwrap();
+    let grid = day23()
+        .args(one_cell)
+        .args(["--seed", &seed.to_string()])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(grid, b"#\n");
+}

@@ -673,3 +673,90 @@ fn a_killed_run_leaves_the_target_whole_and_at_most_a_recognisable_temporary_fil
         "{temp}"
     );
 }
+
+/// A bare `-` is standard output for every output flag, never a file named
+/// `-`: the trace, the plot, the report, the JUnit report and a generated
+/// grid each arrive on standard output, with the solve's own output sent to
+/// a file.
+#[test]
+fn a_dash_is_standard_output_for_every_output_flag() {
+    let dir = TempDir::new("dash");
+    dir.file("in.txt", &example_bytes());
+    dir.file("m.json", MANIFEST);
+    let run = |args: &[&str]| {
+        let out = day23().current_dir(&dir.0).args(args).assert().success();
+        let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(!dir.path("-").exists(), "{args:?} made a file named '-'");
+        stdout
+    };
+    let solve = ["-i", "in.txt", "-o", "out.txt"];
+    let trace = run(&[&solve[..], &["--trace", "-"]].concat());
+    assert!(trace.starts_with("a alloc 56 1 -> offset=0"), "{trace}");
+    let svg = run(&[&solve[..], &["--plot", "-"]].concat());
+    assert!(
+        svg.contains("<svg") && svg.trim_end().ends_with("</svg>"),
+        "{svg}"
+    );
+    let html = run(&[&solve[..], &["--report", "-"]].concat());
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..100]);
+    assert!(
+        fs::read_to_string(dir.path("out.txt"))
+            .unwrap()
+            .ends_with("Part 1: 110\nPart 2: 20\n")
+    );
+    let xml = run(&[
+        "check", "m.json", "-s", "heap", "-c", "hashset", "--junit", "-",
+    ]);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    let grid = run(&[
+        "generate", "--width", "8", "--height", "2", "--seed", "42", "-o", "-",
+    ]);
+    assert_eq!(grid, "..#.###.\n.#.....#\n");
+}
+
+/// Two outputs on standard output would mix their bytes: a usage error
+/// (exit 2) naming both, before anything is written. The solve's output is
+/// on standard output unless `--output PATH` moves it.
+#[test]
+fn two_outputs_on_standard_output_are_a_usage_error() {
+    let dir = TempDir::new("dash-twice");
+    let input = example();
+    let out = dir.path("out.json").display().to_string();
+    for (args, a, b) in [
+        (
+            vec!["--trace", "-"],
+            "the output (no --output)",
+            "--trace -",
+        ),
+        (
+            vec!["-q", "-o", "-", "--plot", "-"],
+            "--output -",
+            "--plot -",
+        ),
+        (
+            vec!["-o", &out, "--trace", "-", "--report", "-"],
+            "--trace -",
+            "--report -",
+        ),
+        (
+            vec![
+                "-s", "all", "-f", "json", "-o", &out, "--layout", "--plot", "-",
+            ],
+            "--layout",
+            "--plot -",
+        ),
+    ] {
+        day23()
+            .current_dir(&dir.0)
+            .args(["-i", &input])
+            .args(&args)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "day23: {a} and {b} would both write to standard output, mixing their bytes;\n\
+                 give all but one of them a path of its own ('-' is standard output).\n"
+            ));
+        assert_eq!(dir.names(), Vec::<String>::new(), "{args:?}");
+    }
+}

@@ -765,8 +765,21 @@ fn outputs(long: &str) -> Vec<(Vec<String>, i32, &'static str)> {
         0,
         "",
     ));
+    // Other outputs on the same pipe: `-`, and standard output by name.
+    let generate = ["generate", "--width", "2000", "--height", "100", "-o"];
+    rows.push((args(&[&generate[..], &["-"]].concat()), 0, ""));
+    rows.push((args(&["-i", long, "--trace", "-", "-o", NULL]), 0, ""));
+    if cfg!(unix) {
+        rows.push((args(&[&generate[..], &["/dev/stdout"]].concat()), 0, ""));
+        rows.push((args(&["-i", long, "-o", "/dev/stdout"]), 0, ""));
+        rows.push((args(&["-i", long, "--trace", "/dev/stdout"]), 0, ""));
+        rows.push((args(&["-i", long, "--trace", "/dev/fd/1", "-q"]), 0, ""));
+    }
     rows
 }
+
+/// A file that takes anything.
+const NULL: &str = if cfg!(windows) { "NUL" } else { "/dev/null" };
 
 /// Runs `argv` with standard output a pipe that is closed after `lines`
 /// lines; returns the exit code and standard error.
@@ -815,6 +828,91 @@ fn a_closed_standard_output_ends_quietly() {
             }
         }
     }
+}
+
+/// A named pipe as an output file, its reader gone after one line, ends
+/// that output as a closed standard output does: exit 0, nothing on stderr.
+#[test]
+fn a_closed_named_pipe_ends_its_output_quietly() {
+    let dir = TempDir::new("closed-fifo");
+    let long = dir.file("line.txt", &day23::generate::generate(2000, 1, 1.0, 0));
+    let Some(fifo) = fifo(&dir, "trace") else {
+        return;
+    };
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            BufReader::new(File::open(fifo).unwrap())
+                .read_line(&mut line)
+                .unwrap();
+            line
+        })
+    };
+    day23()
+        .arg("-i")
+        .arg(&long)
+        .args(["-q", "--trace"])
+        .arg(&fifo)
+        .assert()
+        .success()
+        .stdout(contains("Part 2: "))
+        .stderr("");
+    assert!(reader.join().unwrap().starts_with("a alloc "));
+}
+
+/// `generate` streams: a grid near the largest the solver reads (16000 x
+/// 16000, 256 MB) starts to arrive at once, while the process holds a few
+/// megabytes (its peak resident size, `VmHWM`, read while it waits on the
+/// full pipe), and a reader that stops after 100 bytes ends it at once,
+/// with exit code 0. Under an emulator the resident size is the emulator's,
+/// so only the bytes and the exit are checked there.
+#[test]
+#[cfg_attr(
+    not(target_os = "linux"),
+    ignore = "reads the child's peak resident size from /proc, which only Linux has"
+)]
+fn generate_streams_in_constant_memory() {
+    let start = Instant::now();
+    let mut child = StdCommand::new(bin())
+        .args(["generate", "--width", "16000", "--height", "16000"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0; 100];
+    stdout.read_exact(&mut first).unwrap();
+    assert!(first.iter().all(|b| b".#".contains(b)), "{first:?}");
+    // The pipe is full once the process blocks on it: give it a moment.
+    std::thread::sleep(Duration::from_millis(200));
+    let status = fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+    if crate::common::emulated() {
+        eprintln!("note: emulated, so the peak resident size ({peak_kib} KiB) is the emulator's");
+    } else {
+        assert!(peak_kib < 64 << 10, "peak resident size {peak_kib} KiB");
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 // ---------------------------------------------------------------------------

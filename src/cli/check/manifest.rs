@@ -2,7 +2,8 @@
 //!
 //! The format of `inputs/manifest.json`: an object with one field, `inputs`,
 //! a list of entries. An entry names its `file` (relative to the manifest's
-//! folder, or absolute) and the answers `part1` and `part2`, either of which
+//! folder, or absolute; relative to the current directory when the manifest
+//! is standard input, `-`, or not a regular file: `/dev/stdin`, a pipe) and the answers `part1` and `part2`, either of which
 //! may be absent (but not both); `source` and `elves` describe the input and
 //! are not checked. Any other field is an error, so a misspelt answer is not
 //! silently skipped.
@@ -10,19 +11,23 @@
 //! Loading reads and parses every input before any run starts, so a bad
 //! manifest or input fails at once, with the path and what is wrong.
 
-use std::fs::File;
-use std::io::Read;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
+
+use crate::cli::input::display_name;
+use crate::cli::outfile::is_dash;
 
 /// One input and its answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The file as the manifest names it.
     pub file: String,
-    /// The file's path: relative to the manifest's folder.
+    /// The file's path: relative to the manifest's folder (the current
+    /// directory for a manifest on standard input or a pipe).
     pub path: PathBuf,
     /// The expected answer of part 1, if given.
     pub part1: Option<u64>,
@@ -69,9 +74,11 @@ impl Manifest {
     /// an input cannot be read or is not a valid puzzle input. The message
     /// names the manifest, the entry and what is wrong.
     pub fn load(path: &Path) -> Result<Self> {
-        let shown = path.display();
+        let shown = display_name(path);
         let text = read_text(path).with_context(|| {
-            let here = std::env::current_dir().ok().filter(|_| path.is_relative());
+            let here = std::env::current_dir()
+                .ok()
+                .filter(|_| path.is_relative() && !is_dash(path));
             match here {
                 Some(dir) => format!(
                     "could not read manifest '{shown}' (looked in {}; name one: day23 check PATH.json)",
@@ -92,7 +99,7 @@ impl Manifest {
         if raw.inputs.is_empty() {
             bail!("bad manifest '{shown}': \"inputs\" is empty, so there is nothing to check");
         }
-        let folder = path.parent().unwrap_or(Path::new(""));
+        let folder = folder(path);
         let mut entries = Vec::with_capacity(raw.inputs.len());
         let mut files = Vec::with_capacity(raw.inputs.len());
         for (i, entry) in raw.inputs.into_iter().enumerate() {
@@ -142,6 +149,17 @@ impl Manifest {
     }
 }
 
+/// Where the manifest's relative paths start: its folder, or the current
+/// directory when it is standard input (`-`) or no regular file
+/// (`/dev/stdin`, `/dev/fd/0`, a named pipe), whose folder says nothing.
+fn folder(path: &Path) -> &Path {
+    let regular = !is_dash(path) && fs::metadata(path).is_ok_and(|meta| meta.is_file());
+    match path.parent() {
+        Some(folder) if regular => folder,
+        _ => Path::new(""),
+    }
+}
+
 /// What the top of `text` is when it is not a JSON object (`None` when it
 /// is one, or is not JSON at all, which serde then reports).
 fn not_an_object(text: &str) -> Option<&'static str> {
@@ -163,14 +181,22 @@ const FORM: &str =
 /// The largest manifest read, so that `/dev/zero` ends with a clear error.
 const MAX_MANIFEST_BYTES: u64 = 16 << 20;
 
-/// The manifest's text, at most [`MAX_MANIFEST_BYTES`].
+/// The manifest's text, at most [`MAX_MANIFEST_BYTES`]; `-` is standard
+/// input.
 fn read_text(path: &Path) -> Result<String> {
-    let file = File::open(path)?;
-    if file.metadata()?.is_dir() {
-        bail!("it is a directory, expected a JSON file");
-    }
     let mut bytes = Vec::new();
-    file.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes)?;
+    if is_dash(path) {
+        io::stdin()
+            .lock()
+            .take(MAX_MANIFEST_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+    } else {
+        let file = File::open(path)?;
+        if file.metadata()?.is_dir() {
+            bail!("it is a directory, expected a JSON file");
+        }
+        file.take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes)?;
+    }
     if bytes.len() as u64 > MAX_MANIFEST_BYTES {
         bail!("larger than {MAX_MANIFEST_BYTES} bytes, the most this tool reads");
     }

@@ -27,7 +27,7 @@ pub mod junit;
 pub mod manifest;
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
@@ -39,8 +39,9 @@ use crate::answers::Answers;
 use crate::cells::CellKind;
 use crate::cli::args::{CheckArgs, ExitCode};
 use crate::cli::eprint_line;
+use crate::cli::input::display_name;
 use crate::cli::jobs::{Delivery, Outbox, Pool, run_in_order};
-use crate::cli::outfile::{self, Planned, Source};
+use crate::cli::outfile::{self, OutFile, Planned, Source};
 use crate::cli::stack::run_on_stack;
 use crate::color::{self, Colors};
 use crate::engine::{Limits, PART1_ROUNDS};
@@ -238,7 +239,21 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
             .map(|path| Planned::new("--junit", path))
             .transpose()?,
     );
-    let manifest_source = ("the manifest".to_owned(), Source::File(&args.manifest));
+    let manifest_source = if outfile::is_dash(&args.manifest) {
+        if io::stdin().is_terminal() {
+            eprint_line(format_args!(
+                "day23: check - reads the manifest from standard input, which is a terminal.\n\
+                 Pipe one in (day23 check - < manifest.json) or give a path; see day23 check --help."
+            ));
+            return Ok(ExitCode::Usage);
+        }
+        (
+            "the manifest (the file standard input reads)".to_owned(),
+            Source::Stdin,
+        )
+    } else {
+        ("the manifest".to_owned(), Source::File(&args.manifest))
+    };
     outfile::refuse_sources(&junit, &[manifest_source])?;
     let junit_out = junit.first().map(Planned::create).transpose()?;
     let manifest = Manifest::load(&args.manifest)?;
@@ -285,7 +300,17 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     let pool = Pool::new(args.jobs.map(usize::from), jobs.len());
     let threads = pool.threads.min(jobs.len());
 
-    let mut out = Lines::default();
+    // With the report on standard output, the run lines go to standard error.
+    let lines_on_stderr = junit_out.as_ref().is_some_and(OutFile::is_stdout);
+    let colored = if lines_on_stderr {
+        colors.stderr
+    } else {
+        colors.stdout
+    };
+    let mut out = Lines {
+        stderr: lines_on_stderr,
+        error: None,
+    };
     let allocators_note = if allocators == [AllocatorKind::Zig] {
         String::new()
     } else {
@@ -294,7 +319,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     };
     out.line(&format!(
         "day23 check {}: {} x {} x {}{} = {}, each buffer {}, {} at a time",
-        manifest.path.display(),
+        display_name(&manifest.path),
         count(manifest.entries.len(), "input"),
         count(strategies.len(), "strategy"),
         count(cells.len(), "cell kind"),
@@ -314,7 +339,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     };
     let start = Instant::now();
     let results = run_all(&manifest, &plans, &jobs, pool, |check| {
-        out.line(&line(&manifest, check, widths, colors.stdout));
+        out.line(&line(&manifest, check, widths, colored));
     })?;
     let wall = start.elapsed();
 
@@ -330,7 +355,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
         "{}: {passed} passed, {}, {oom} out of memory (not failures); {:.2} s",
         count(results.len(), "run"),
         if failed > 0 {
-            color::paint(colors.stdout, color::BAD, &failed_text)
+            color::paint(colored, color::BAD, &failed_text)
         } else {
             failed_text
         },
@@ -339,7 +364,7 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     for r in results.iter().filter(|r| r.verdict() == Verdict::Fail) {
         out.line(&format!(
             "{}: {} {}: {}",
-            color::paint(colors.stdout, color::BAD, "failed"),
+            color::paint(colored, color::BAD, "failed"),
             manifest.entries[r.job.input].file,
             r.job.label(),
             r.detail()
@@ -347,11 +372,10 @@ pub fn run(args: &CheckArgs, colors: Colors) -> Result<ExitCode> {
     }
     out.finish()?;
     if let Some(mut file) = junit_out {
-        junit::report(&manifest, &results, wall)
-            .serialize(&mut file)
-            .map_err(anyhow::Error::new)
-            .and_then(|()| file.flush().map_err(anyhow::Error::new))
-            .with_context(|| format!("could not write '{}'", file.path().display()))?;
+        let xml = junit::report(&manifest, &results, wall)
+            .to_string()
+            .context("could not make the JUnit report")?;
+        file.write_bytes(xml.as_bytes())?;
         file.commit()?;
     }
     Ok(if failed > 0 {
@@ -450,27 +474,35 @@ fn run_job(entry: &Entry, plan: &Plan, run: &Run, job: Job) -> Result<RunCheck> 
     })
 }
 
-/// Lines to standard output, each flushed as it is written; a closed pipe
-/// ends the output quietly, any other write error is reported at the end.
-#[derive(Default)]
+/// Lines to standard output (or standard error), each flushed as it is
+/// written; a closed pipe ends the output quietly, any other write error is
+/// reported at the end.
 struct Lines {
+    stderr: bool,
     error: Option<io::Error>,
 }
 
 impl Lines {
     fn line(&mut self, text: &str) {
         if self.error.is_none() {
-            let mut out = io::stdout().lock();
-            if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+            let written = if self.stderr {
+                let mut out = io::stderr().lock();
+                writeln!(out, "{text}").and_then(|()| out.flush())
+            } else {
+                let mut out = io::stdout().lock();
+                writeln!(out, "{text}").and_then(|()| out.flush())
+            };
+            if let Err(e) = written {
                 self.error = Some(e);
             }
         }
     }
 
     fn finish(self) -> Result<()> {
+        let stream = if self.stderr { "error" } else { "output" };
         match self.error {
             Some(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                Err(e).context("could not write to standard output")
+                Err(e).with_context(|| format!("could not write to standard {stream}"))
             }
             _ => Ok(()),
         }

@@ -10,7 +10,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::options::View;
 use super::rounds::{RoundPrinter, answer_lines};
@@ -60,16 +60,38 @@ impl Outputs {
         for (flag, path) in asked {
             match path {
                 // Standard output.
-                Some(path) if flag == "--output" && path == Path::new("-") => {}
+                Some(path) if flag == "--output" && outfile::is_dash(path) => {}
                 Some(path) => planned.push(Planned::new(flag, path)?),
                 None => {}
             }
+        }
+        // What goes to standard output: the output, unless it has a file
+        // (then, with an export format, the layout pictures), and every `-`.
+        let mut on_stdout = match &args.output {
+            None => vec!["the output (no --output)".to_owned()],
+            Some(path) if outfile::is_dash(path) => vec!["--output -".to_owned()],
+            Some(_)
+                if args.format != Format::Text && args.layout_every().is_some() && !args.quiet =>
+            {
+                vec!["--layout".to_owned()]
+            }
+            Some(_) => Vec::new(),
+        };
+        on_stdout.extend(
+            planned
+                .iter()
+                .filter(|p| p.is_stdout())
+                .map(|p| format!("{} -", p.flag)),
+        );
+        if let [a, b, ..] = &on_stdout[..] {
+            eprint_line(format_args!("{}", outfile::both_on_stdout_message(a, b)));
+            return Ok(Err(ExitCode::Usage));
         }
         if let Some((a, b)) = outfile::same_file_twice(&planned) {
             eprint_line(format_args!("{}", outfile::same_file_message(a, b)));
             return Ok(Err(ExitCode::Usage));
         }
-        let source = if input == Path::new("-") {
+        let source = if outfile::is_dash(input) {
             (
                 "the input (the file standard input reads)".to_owned(),
                 Source::Stdin,
@@ -177,5 +199,6 @@ pub(super) fn write_trace(out: &mut OutFile, prefix: &str, events: &[TraceEvent]
         }
         out.flush()
     };
-    write(out).with_context(|| format!("could not write '{}'", out.path().display()))
+    let written = write(out);
+    out.check(written)
 }
