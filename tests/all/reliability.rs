@@ -20,6 +20,7 @@ use day23::engine::Limits;
 use day23::error::SolveError;
 use day23::sim::HASHBROWN_GROUP_WIDTH;
 use day23::strategy::StrategyKind;
+use day23::units::count;
 use predicates::str::contains;
 
 use crate::common::{
@@ -90,7 +91,8 @@ fn out_of_memory_reports_the_alignment_padding_it_needed() {
         .code(3)
         .stdout("")
         .stderr(contains(format!(
-            "buffer 'a' of {size} bytes exhausted in round 0 while allocating the elf set: 55 bytes in use, {set} more requested after {padding} bytes of alignment padding",
+            "buffer 'a' of {size} bytes exhausted in round 0 while allocating the elf set: 55 bytes in use, {set} more requested after {} of alignment padding",
+            count(padding, "byte")
         )));
 }
 
@@ -155,7 +157,9 @@ fn fuzz_solve_one_elf_leaky_512_bytes_needs_padding() {
         .code(3)
         .stdout("Part 2: 1\n")
         .stderr(contains(format!(
-            "exhausted in round {round} while allocating the elf set: {in_use} bytes in use, {requested} more requested after {padding} bytes of alignment padding",
+            "exhausted in round {round} while allocating the elf set: {} in use, {requested} more requested after {} of alignment padding",
+            count(in_use, "byte"),
+            count(padding, "byte")
         )));
 }
 
