@@ -802,6 +802,12 @@ fn run_into_closed_pipe(argv: &[String], lines: usize) -> (Option<i32>, String) 
         assert!(!line.is_empty(), "{argv:?}: no output");
     }
     drop(stdout);
+    code_and_stderr(&mut child)
+}
+
+/// Waits for `child`: its exit code and everything it wrote to its piped
+/// standard error.
+fn code_and_stderr(child: &mut std::process::Child) -> (Option<i32>, String) {
     let mut stderr = String::new();
     child
         .stderr
@@ -898,14 +904,8 @@ fn generate_streams_in_constant_memory() {
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap();
     drop(stdout);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(0), "{stderr}");
+    let (code, stderr) = code_and_stderr(&mut child);
+    assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(stderr, "");
     if crate::common::emulated() {
         eprintln!("note: emulated, so the peak resident size ({peak_kib} KiB) is the emulator's");
