@@ -31,6 +31,12 @@ pub fn reference_parse(input: &[u8]) -> Result<Vec<(i32, i32)>, ParseError> {
                 b'#' => elves.push((x as i32, y as i32)),
                 b'.' => {}
                 _ if crlf => {}
+                b'\r' => {
+                    return Err(ParseError::LoneCarriageReturn {
+                        line: y + 1,
+                        column: x + 1,
+                    });
+                }
                 _ => {
                     let (line, column) = (y + 1, x + 1);
                     let rest = &body[offset + x..];
