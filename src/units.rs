@@ -38,10 +38,15 @@ pub fn thousands(n: u64) -> String {
 /// `3 strategies`.
 #[must_use]
 pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {}", noun_for(n, noun))
+}
+
+/// `noun`, plural unless `n` is 1.
+fn noun_for(n: usize, noun: &str) -> String {
     match (n, noun.strip_suffix('y')) {
-        (1, _) => format!("1 {noun}"),
-        (_, Some(stem)) => format!("{n} {stem}ies"),
-        (_, None) => format!("{n} {noun}s"),
+        (1, _) => noun.to_owned(),
+        (_, Some(stem)) => format!("{stem}ies"),
+        (_, None) => format!("{noun}s"),
     }
 }
 
@@ -49,9 +54,7 @@ pub fn count(n: usize, noun: &str) -> String {
 /// `2,637 rounds`, `4,194,304 bytes`.
 #[must_use]
 pub fn count_grouped(n: usize, noun: &str) -> String {
-    let word = count(n, noun);
-    let (_, noun) = word.split_once(' ').unwrap_or(("", noun));
-    format!("{} {noun}", thousands(n as u64))
+    format!("{} {}", thousands(n as u64), noun_for(n, noun))
 }
 
 #[cfg(test)]

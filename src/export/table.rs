@@ -111,18 +111,12 @@ impl Table {
     }
 }
 
-/// `1 round`, `969 rounds`, `2,637 rounds`.
-#[must_use]
-pub fn rounds_text(n: usize) -> String {
-    count_grouped(n, "round")
-}
-
 /// How a run ended, in a few words.
 #[must_use]
 pub fn outcome_text(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Finished { rounds } => format!("finished, {}", rounds_text(*rounds)),
-        Outcome::Stopped { rounds } => format!("stopped, {}", rounds_text(*rounds)),
+        Outcome::Finished { rounds } => format!("finished, {}", count_grouped(*rounds, "round")),
+        Outcome::Stopped { rounds } => format!("stopped, {}", count_grouped(*rounds, "round")),
         Outcome::OutOfMemory { round, .. } => {
             format!("out of memory in round {}", thousands(*round as u64))
         }
@@ -270,7 +264,7 @@ impl TableExporter {
                     run.name,
                     thousands(round as u64),
                     human_bytes(n),
-                    rounds_text(rounds)
+                    count_grouped(rounds, "round")
                 ),
                 _ => writeln!(
                     out,

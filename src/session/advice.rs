@@ -149,7 +149,9 @@ fn least_needed(error: &OutOfMemory) -> usize {
 #[must_use]
 pub fn advise(plan: &Plan, run: &Run, input: &[u8], error: &OutOfMemory, limit: usize) -> Advice {
     let least = least_needed(error);
-    let elves = input.iter().filter(|&&b| b == b'#').count();
+    // An input invalid past what the buffer held has no elves to count, and
+    // no replay would complete.
+    let elves = crate::grid::parse(input).map_or(usize::MAX, |e| e.len());
     if elves > ADVICE_ELVES || run.strategy.buffers().is_empty() {
         return Advice {
             size: SizeAdvice::AtLeast(least),
