@@ -5,8 +5,9 @@
 //! `day23 check` ([`check`]), `generate`, the completion scripts and the man
 //! page ([`manual`]); the runs on threads whose stacks hold their buffers
 //! ([`stack`]), several at once ([`jobs`]); reading the input ([`input`]),
-//! writing outputs ([`output`]; files whole or not at all, [`outfile`], also
-//! when interrupted, [`interrupt`]; the SVG plot [`plot`]), and the terminal
+//! writing outputs (standard output or files whole or not at all,
+//! [`outfile`], also when interrupted, [`interrupt`]; the SVG plot [`plot`]),
+//! and the terminal
 //! (colour, the progress line [`progress`]).
 //!
 //! [`run`] is what `main` calls: one subcommand, then an exit code.
@@ -18,7 +19,6 @@ pub mod interrupt;
 pub mod jobs;
 pub mod manual;
 pub mod outfile;
-pub mod output;
 pub mod plot;
 pub mod progress;
 pub mod solve;
@@ -30,7 +30,6 @@ use anstream::{AutoStream, ColorChoice, stream::RawStream};
 use anyhow::{Context, Result};
 
 use self::args::{Cli, ColorWhen, Command, ExitCode, GenerateArgs};
-use self::output::Output;
 use crate::color::Colors;
 use crate::units::thousands;
 
@@ -66,10 +65,8 @@ fn generate(args: &GenerateArgs) -> Result<ExitCode> {
         return Ok(ExitCode::Usage);
     }
     let mut out = match &args.output {
-        Some(path) if !outfile::is_dash(path) => {
-            Output::File(outfile::Planned::new("--output", path)?.create()?)
-        }
-        _ => Output::stdout(),
+        Some(path) => outfile::Planned::new("--output", path)?.create()?,
+        None => outfile::OutFile::stdout(),
     };
     let written = crate::generate::write(width, height, args.density, args.seed, &mut out);
     out.check(written)?;

@@ -21,6 +21,7 @@
 //! asked.
 //!
 //! A bare `-` is standard output, written as it goes: nothing to replace.
+//! So is [`OutFile::stdout`], where no output flag is given.
 //!
 //! An output that is a pipe (standard output, `-`, `/dev/stdout`, a named
 //! pipe) may be closed by its reader (`| head -1`): as for standard output,
@@ -360,6 +361,15 @@ enum Sink {
 }
 
 impl OutFile {
+    /// Standard output, as `-` names it.
+    #[must_use]
+    pub fn stdout() -> Self {
+        Self {
+            path: PathBuf::from("-"),
+            sink: Sink::Stdout(BufWriter::new(io::stdout())),
+        }
+    }
+
     /// The path as given.
     #[must_use]
     pub fn path(&self) -> &Path {

@@ -18,7 +18,6 @@ use crate::alloc::TraceEvent;
 use crate::cli::args::{ExitCode, SolveArgs};
 use crate::cli::eprint_line;
 use crate::cli::outfile::{self, OutFile, Planned, Source};
-use crate::cli::output::Output;
 use crate::cli::plot::SvgExporter;
 use crate::export::table::TableExporter;
 use crate::export::{Exporter, Format, exporter};
@@ -31,9 +30,9 @@ pub(super) struct Outputs {
     /// `--trace`.
     pub(super) trace: Option<OutFile>,
     /// Where the text goes (the output, or standard output with an export format).
-    pub(super) text: Output,
+    pub(super) text: OutFile,
     /// `--output` when `--format` is an export format.
-    pub(super) export: Option<Output>,
+    pub(super) export: Option<OutFile>,
     /// `--plot`.
     pub(super) plot: Option<OutFile>,
     /// `--report`.
@@ -108,14 +107,14 @@ impl Outputs {
             let i = files.iter().position(|(f, _)| *f == flag)?;
             Some(files.swap_remove(i).1)
         };
-        let output = take("--output").map_or_else(Output::stdout, Output::File);
+        let output = take("--output").unwrap_or_else(OutFile::stdout);
         let (trace, plot, report) = (take("--trace"), take("--plot"), take("--report"));
         // Text goes to the output; with an export format, layout pictures go to
         // standard output and the export to the (then necessarily other) output.
         let (text, export) = if args.format == Format::Text {
             (output, None)
         } else {
-            (Output::stdout(), Some(output))
+            (OutFile::stdout(), Some(output))
         };
         Ok(Ok(Self {
             trace,
@@ -133,8 +132,8 @@ pub(super) fn write_results(
     args: &SolveArgs,
     view: View,
     comparison: &Comparison,
-    printer: &mut RoundPrinter<Output>,
-    export: Option<&mut Output>,
+    printer: &mut RoundPrinter<OutFile>,
+    export: Option<&mut OutFile>,
     plot: Option<&mut OutFile>,
     colored: bool,
 ) -> Result<()> {
@@ -142,7 +141,7 @@ pub(super) fn write_results(
         // The export to its output; the layout, if any, went to stdout.
         Some(out) => {
             let bytes = exporter(args.format).serialize(comparison)?;
-            out.write_all_and_flush(&bytes)?;
+            out.write_bytes(&bytes)?;
         }
         None if view.single => {
             let answers = comparison.strategies[0].answers;
