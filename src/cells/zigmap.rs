@@ -116,8 +116,7 @@ pub fn bytes_for(capacity: usize) -> Option<usize> {
 /// `fill(takeFingerprint(hash))`, the top 7 bits of the hash and the used bit.
 /// Fx hashes in `usize` words, so on a 32-bit target (the page's wasm32) its
 /// top bits are bits 25 to 31: taken from bit 57 there, every fingerprint
-/// would be 0 and every used slot a probe passes would have its key compared
-/// (the page's Zig map runs were six times slower than its hash set's).
+/// would be 0 and every used slot a probe passes would have its key compared.
 #[inline]
 fn metadata_byte(hash: u64) -> u8 {
     USED | (hash >> (usize::BITS - 7)) as u8
